@@ -1,0 +1,34 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Customer Classification",
+    "summary": "Unique customer codes, weighted classification, class strategies "
+    "and tracking for every customer",
+    "version": "18.0.1.0.0",
+    "category": "Sales",
+    "website": "https://github.com/customer-classification/customer_classification",
+    "author": "Customer Classification maintainers",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["contacts", "sale"],
+    "data": [
+        "security/customer_classification_security.xml",
+        "security/ir.model.access.csv",
+        "security/customer_classification_rules.xml",
+        "data/ir_config_parameter_data.xml",
+        "data/customer_code_scheme_data.xml",
+        "data/res_partner_industry_data.xml",
+        "data/ir_cron_data.xml",
+        "wizard/customer_code_assign_wizard_views.xml",
+        "wizard/customer_code_recode_wizard_views.xml",
+        "views/customer_code_scheme_views.xml",
+        "views/customer_code_history_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_partner_industry_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/customer_classification_menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+    ],
+}

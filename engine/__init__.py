@@ -1,0 +1,1 @@
+"""Pure classification logic: plain Python over plain data, no database."""

@@ -1,0 +1,2 @@
+from . import customer_code_assign_wizard
+from . import customer_code_recode_wizard
