@@ -28,6 +28,11 @@
         "views/res_config_settings_views.xml",
         "views/customer_classification_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_classification/static/tests/tours/**/*",
+        ],
+    },
     "demo": [
         "demo/res_partner_demo.xml",
     ],

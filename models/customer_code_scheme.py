@@ -216,6 +216,9 @@ class CustomerCodeScheme(models.Model):
     def _token_values(self, partners):
         """``(partner_id, region, industry)`` rows for ``partners``, in one query, by id."""
         self.env["res.partner"].flush_model(["state_id", "country_id", "industry_id"])
+        self.env["res.country.state"].flush_model(["code"])
+        self.env["res.country"].flush_model(["code"])
+        self.env["res.partner.industry"].flush_model(["classification_code"])
         return self.env.execute_query(
             SQL(
                 """

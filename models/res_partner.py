@@ -124,7 +124,7 @@ class ResPartner(models.Model):
                 "customer_code",
             ]
             try:
-                with cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                with mute_logger("odoo.sql_db"), cr.savepoint(flush=False):
                     sql.create_unique_index(cr, wanted, self._table, columns)
             except psycopg2.errors.UniqueViolation as err:
                 raise UserError(
@@ -142,7 +142,7 @@ class ResPartner(models.Model):
         """Run a change of ``codes`` in a savepoint: on any error nothing stays,
         and a unique violation becomes a clear error naming the holder."""
         try:
-            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 yield
         except psycopg2.errors.UniqueViolation:
             holder = (

@@ -5,3 +5,4 @@ from . import test_code_uniqueness
 from . import test_code_recode
 from . import test_code_bulk
 from . import test_security
+from . import test_ui
