@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+# The README is a hand-written README.md next to the readme/ fragments:
+# pylint: disable=missing-readme
 {
     "name": "Customer Classification",
     "summary": "Unique customer codes, weighted classification, class strategies "
@@ -9,7 +11,6 @@
     "author": "Customer Classification maintainers",
     "license": "LGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["contacts", "sale"],
     "data": [
         "security/customer_classification_security.xml",

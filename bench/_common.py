@@ -36,7 +36,11 @@ def addons_path():
     folder = tempfile.mkdtemp(prefix="cc-bench-addons.")
     os.symlink(REPO, os.path.join(folder, MODULE))
     root = os.path.dirname(os.path.dirname(odoo.__file__))
-    paths = [folder] + [p for p in (os.path.join(root, "addons"), os.path.join(root, "odoo", "addons")) if os.path.isdir(p)]
+    paths = [folder] + [
+        p
+        for p in (os.path.join(root, "addons"), os.path.join(root, "odoo", "addons"))
+        if os.path.isdir(p)
+    ]
     return ",".join(paths)
 
 
@@ -46,12 +50,24 @@ def bench_database(args):
     path = addons_path()
     print(f"Creating database {args.db} with {MODULE} (no demo data) ...", flush=True)
     subprocess.run(
-        [sys.executable, "-c", "from odoo.cli.command import main; main()", "-d", args.db,
-         f"--addons-path={path}", "-i", MODULE, "--without-demo=all", "--stop-after-init",
-         "--log-level=warn"],
+        [
+            sys.executable,
+            "-c",
+            "from odoo.cli.command import main; main()",
+            "-d",
+            args.db,
+            f"--addons-path={path}",
+            "-i",
+            MODULE,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
-    odoo.tools.config.parse_config([f"--addons-path={path}", "--log-level=warn", f"--database={args.db}"])
+    odoo.tools.config.parse_config(
+        [f"--addons-path={path}", "--log-level=warn", f"--database={args.db}"]
+    )
     try:
         yield Registry(args.db)
     finally:
@@ -114,6 +130,17 @@ class Timer:
 def machine():
     cpu = "unknown CPU"
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as info:
-        cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
-    pg = subprocess.run(["psql", "-d", "postgres", "-Atc", "show server_version"], capture_output=True, text=True).stdout.strip()
-    return f"{os.cpu_count()} cores ({cpu}), Python {sys.version.split()[0]}, PostgreSQL {pg}, Odoo {odoo.release.version}"
+        cpu = next(
+            (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu
+        )
+    pg = subprocess.run(
+        ["psql", "-d", "postgres", "-Atc", "show server_version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    python = sys.version.split()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {python}, PostgreSQL {pg}, "
+        f"Odoo {odoo.release.version}"
+    )

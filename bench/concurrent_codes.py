@@ -43,18 +43,27 @@ def main():
     with bench_database(args) as registry:
         with environment(registry) as env:
             env["customer.code.scheme"].create(
-                {"name": "Regional", "sequence": 1, "pattern": "{region}-{seq:6}",
-                 "domain": "[('customer_rank', '>', 0)]"}
+                {
+                    "name": "Regional",
+                    "sequence": 1,
+                    "pattern": "{region}-{seq:6}",
+                    "domain": "[('customer_rank', '>', 0)]",
+                }
             )
             insert_customers(env.cr, args.partners)
-            env.cr.execute("SELECT id FROM res_partner WHERE name LIKE 'Bench customer %%' ORDER BY id")
+            env.cr.execute(
+                "SELECT id FROM res_partner WHERE name LIKE 'Bench customer %%' ORDER BY id"
+            )
             ids = [row[0] for row in env.cr.fetchall()]
         odoo.sql_db.close_all()  # each process opens its own connections
         context = multiprocessing.get_context("fork")
         barrier, results = context.Barrier(2), context.Queue()
         halves = (ids[0::2], ids[1::2])  # interleaved: both workers hit every series at once
         with Timer() as timer:
-            procs = [context.Process(target=worker, args=(registry, half, barrier, results)) for half in halves]
+            procs = [
+                context.Process(target=worker, args=(registry, half, barrier, results))
+                for half in halves
+            ]
             for proc in procs:
                 proc.start()
             for proc in procs:
@@ -63,12 +72,15 @@ def main():
         retries = sum(results.get() for _ in procs)
         with environment(registry) as env:
             env.cr.execute(
-                "SELECT count(*), count(customer_code), count(DISTINCT customer_code) FROM res_partner"
-                " WHERE name LIKE 'Bench customer %%'"
+                "SELECT count(*), count(customer_code), count(DISTINCT customer_code)"
+                " FROM res_partner WHERE name LIKE 'Bench customer %%'"
             )
             total, coded, distinct = env.cr.fetchone()
         print(f"Partners: {total:,}  coded: {coded:,}  distinct codes: {distinct:,}")
-        print(f"Two workers, {BATCH} per batch: {timer.elapsed:.1f} s, {retries} batch(es) retried after a lost race")
+        print(
+            f"Two workers, {BATCH} per batch: {timer.elapsed:.1f} s,"
+            f" {retries} batch(es) retried after a lost race"
+        )
         assert total == coded == distinct, "duplicate or missing codes"
         print("OK: every partner has a code and no code was given twice")
 

@@ -17,6 +17,9 @@ Messages go through the ``_`` argument so that callers can pass
 ``env._`` and get them translated; the default only interpolates.
 """
 
+# Messages are translated by the caller's ``_`` (``env._``), passed in as an argument.
+# pylint: disable=prefer-env-translation
+
 import re
 
 #: tokens that take no argument, and the partner value they stand for
@@ -78,34 +81,11 @@ def parse_pattern(pattern, _=_plain):
                     pos=i + 1,
                 )
             )
-        token = pattern[i + 1 : end].strip()
         if text:
             parts.append(("text", "".join(text)))
             text = []
-        seq_match = _SEQ_RE.match(token)
-        if seq_match:
-            width = int(seq_match.group(1))
-            if not 1 <= width <= MAX_SEQ_WIDTH:
-                raise PatternError(
-                    _(
-                        "The serial width in %(token)s must be between 1 and %(max)s digits.",
-                        token="{" + token + "}",
-                        max=MAX_SEQ_WIDTH,
-                    )
-                )
-            seq_count += 1
-            parts.append((SEQ_TOKEN, width))
-        elif token in VALUE_TOKENS:
-            parts.append((token, None))
-        else:
-            raise PatternError(
-                _(
-                    "Unknown token %(token)s in the code pattern %(pattern)s. "
-                    "Allowed tokens: {class}, {region}, {industry}, {year}, {seq:N}.",
-                    token="{" + token + "}",
-                    pattern=pattern,
-                )
-            )
+        parts.append(_parse_token(pattern[i + 1 : end].strip(), pattern, _))
+        seq_count += parts[-1][0] == SEQ_TOKEN
         i = end + 1
     if text:
         parts.append(("text", "".join(text)))
@@ -119,6 +99,32 @@ def parse_pattern(pattern, _=_plain):
             )
         )
     return parts
+
+
+def _parse_token(token, pattern, _):
+    """The part for one ``{token}`` of ``pattern``."""
+    seq_match = _SEQ_RE.match(token)
+    if seq_match:
+        width = int(seq_match.group(1))
+        if not 1 <= width <= MAX_SEQ_WIDTH:
+            raise PatternError(
+                _(
+                    "The serial width in %(token)s must be between 1 and %(max)s digits.",
+                    token="{" + token + "}",
+                    max=MAX_SEQ_WIDTH,
+                )
+            )
+        return (SEQ_TOKEN, width)
+    if token in VALUE_TOKENS:
+        return (token, None)
+    raise PatternError(
+        _(
+            "Unknown token %(token)s in the code pattern %(pattern)s. "
+            "Allowed tokens: {class}, {region}, {industry}, {year}, {seq:N}.",
+            token="{" + token + "}",
+            pattern=pattern,
+        )
+    )
 
 
 def series_key(parts, values):

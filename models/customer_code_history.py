@@ -44,7 +44,7 @@ class CustomerCodeHistory(models.Model):
             raise UserError(self.env._("Customer code history is written by the system only."))
         return super().create(vals_list)
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
         self.check_access("write")
         raise UserError(self.env._("Customer code history cannot be changed."))
 

@@ -60,7 +60,7 @@ class CustomerCodeScheme(models.Model):
         "entirely, e.g. C\\d{8}.",
     )
     example_code = fields.Char(compute="_compute_example_code")
-    series_ids = fields.One2many("customer.code.series", "scheme_id", string="Series")
+    series_ids = fields.One2many("customer.code.series", "scheme_id")
 
     @api.depends("pattern", "default_class_prefix")
     def _compute_example_code(self):
@@ -127,7 +127,7 @@ class CustomerCodeScheme(models.Model):
         for scheme in schemes:
             if not remaining:
                 break
-            domain = [("id", "in", list(remaining))] + scheme._get_domain()
+            domain = [("id", "in", list(remaining)), *scheme._get_domain()]
             if scheme.company_id:
                 domain.append(("company_id", "in", [False, scheme.company_id.id]))
             matched = Partner.search(domain)

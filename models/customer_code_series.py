@@ -26,12 +26,8 @@ class CustomerCodeSeries(models.Model):
         help="Everything the pattern renders except the serial.",
     )
     label = fields.Char(compute="_compute_label", string="Series")
-    sequence_id = fields.Many2one(
-        "ir.sequence", required=True, ondelete="restrict", readonly=True
-    )
-    number_next = fields.Integer(
-        related="sequence_id.number_next_actual", string="Next Number"
-    )
+    sequence_id = fields.Many2one("ir.sequence", required=True, ondelete="restrict", readonly=True)
+    number_next = fields.Integer(related="sequence_id.number_next_actual", string="Next Number")
 
     _sql_constraints = [
         (
@@ -103,7 +99,7 @@ class CustomerCodeSeries(models.Model):
         rows = self.env.execute_query(
             SQL(
                 "SELECT nextval(%s) FROM generate_series(1, %s)",
-                "ir_sequence_%03d" % self.sequence_id.id,
+                f"ir_sequence_{self.sequence_id.id:03d}",
                 count,
             )
         )

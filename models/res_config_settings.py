@@ -33,6 +33,7 @@ class ResConfigSettings(models.TransientModel):
 
     def set_values(self):
         previous = self.env["ir.config_parameter"].sudo().get_param(PARAM_SCOPE, "global")
-        super().set_values()
+        res = super().set_values()
         if self.customer_code_unique_scope != previous:
             self.env["res.partner"]._apply_code_unique_index(self.customer_code_unique_scope)
+        return res

@@ -76,10 +76,7 @@ class ResPartner(models.Model):
         own_codes = self._contacts_have_own_code()
         for partner in self:
             partner.customer_code_is_own = bool(
-                own_codes
-                or partner.customer_code
-                or partner.is_company
-                or not partner.parent_id
+                own_codes or partner.customer_code or partner.is_company or not partner.parent_id
             )
 
     def _compute_customer_code_history_count(self):
@@ -110,8 +107,9 @@ class ResPartner(models.Model):
     # Uniqueness: a unique index, per company or global
     # ------------------------------------------------------------------
     def init(self):
-        super().init()
+        res = super().init()
         self._apply_code_unique_index(self._get_code_param(PARAM_SCOPE, "global"))
+        return res
 
     @api.model
     def _apply_code_unique_index(self, scope):
@@ -119,10 +117,14 @@ class ResPartner(models.Model):
         cr = self.env.cr
         wanted = UNIQUE_INDEXES[scope]
         if not sql.index_exists(cr, wanted):
-            columns = ["customer_code"] if scope == "global" else [
-                "COALESCE(company_id, 0)",
-                "customer_code",
-            ]
+            columns = (
+                ["customer_code"]
+                if scope == "global"
+                else [
+                    "COALESCE(company_id, 0)",
+                    "customer_code",
+                ]
+            )
             try:
                 with mute_logger("odoo.sql_db"), cr.savepoint(flush=False):
                     sql.create_unique_index(cr, wanted, self._table, columns)
@@ -261,7 +263,8 @@ class ResPartner(models.Model):
 
     def _customer_code_scope_domain(self):
         """Partners that may receive a code of their own (schemes narrow it further)."""
-        company_partners = self.env["res.company"].sudo().search([]).partner_id
+        # a handful of companies: reading them all is cheap
+        company_partners = self.env["res.company"].sudo().search([]).partner_id  # pylint: disable=no-search-all
         domain = [
             ("customer_code", "=", False),
             ("id", "not in", company_partners.ids),
@@ -274,11 +277,10 @@ class ResPartner(models.Model):
 
     def _assign_customer_codes(self, origin="auto"):
         """Code the partners of ``self`` in scope (contacts give way to their company)."""
-        if not self._contacts_have_own_code():
-            self = self.commercial_partner_id
-        if not self:
-            return self
-        in_scope = self.with_context(active_test=False).filtered_domain(
+        partners = self if self._contacts_have_own_code() else self.commercial_partner_id
+        if not partners:
+            return partners
+        in_scope = partners.with_context(active_test=False).filtered_domain(
             self._customer_code_scope_domain()
         )
         return self.env["customer.code.scheme"]._assign_codes(in_scope, origin=origin)
@@ -297,10 +299,10 @@ class ResPartner(models.Model):
         """
         Partner = self.with_context(active_test=False)
         domain = self._customer_code_candidates_domain()
-        batch = Partner.search(domain + [("id", ">", after_id)], limit=limit, order="id")
+        batch = Partner.search([*domain, ("id", ">", after_id)], limit=limit, order="id")
         coded = self.env["customer.code.scheme"]._assign_codes(batch, origin="bulk")
         last_id = batch[-1:].id or after_id
-        remaining = Partner.search_count(domain + [("id", ">", last_id)]) if batch else 0
+        remaining = Partner.search_count([*domain, ("id", ">", last_id)]) if batch else 0
         return len(coded), last_id, remaining
 
     @api.model
@@ -364,11 +366,14 @@ class ResPartner(models.Model):
     def _increase_rank(self, field, n=1):
         """A partner that becomes a customer gets its code (automatic mode)."""
         newcomers = (
-            self.filtered(lambda p: not p.customer_rank) if field == "customer_rank" else self.browse()
+            self.filtered(lambda p: not p.customer_rank)
+            if field == "customer_rank"
+            else self.browse()
         )
-        super()._increase_rank(field, n=n)
+        res = super()._increase_rank(field, n=n)
         if newcomers and self._code_assignment_is_auto():
             newcomers.filtered("customer_rank")._assign_customer_codes()
+        return res
 
     # ------------------------------------------------------------------
     # Actions
@@ -404,4 +409,3 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"create": False}
         return action
-

@@ -18,7 +18,11 @@ class CustomerCodeCase(TransactionCase):
         # Only our own schemes apply in these tests.
         cls.Scheme.search([]).active = False
         cls.scheme = cls.Scheme.create(
-            {"name": "Test customers", "pattern": "T{year}{seq:4}", "domain": "[('customer_rank', '>', 0)]"}
+            {
+                "name": "Test customers",
+                "pattern": "T{year}{seq:4}",
+                "domain": "[('customer_rank', '>', 0)]",
+            }
         )
         cls.company = cls.env.company
         cls.user = new_test_user(
@@ -55,7 +59,9 @@ class CustomerCodeCase(TransactionCase):
         cls.set_param(PARAM_CONTACT_CODES, own)
 
     def customer(self, name="Customer", **vals):
-        return self.Partner.create(dict({"name": name, "is_company": True, "customer_rank": 1}, **vals))
+        return self.Partner.create(
+            dict({"name": name, "is_company": True, "customer_rank": 1}, **vals)
+        )
 
     def expected(self, serial, prefix="T"):
         return f"{prefix}{self.year}{serial:04d}"

@@ -10,10 +10,14 @@ class TestCodeAssignment(CustomerCodeCase):
         self.assertEqual(first.customer_code, self.expected(1))
         self.assertEqual(second.customer_code, self.expected(2))
         history = self.History.search([("partner_id", "=", first.id)])
-        self.assertRecordValues(history, [{"old_code": False, "new_code": self.expected(1), "origin": "auto"}])
+        self.assertRecordValues(
+            history, [{"old_code": False, "new_code": self.expected(1), "origin": "auto"}]
+        )
 
     def test_non_customer_gets_no_code(self):
-        self.assertFalse(self.Partner.create({"name": "Supplier", "supplier_rank": 1}).customer_code)
+        self.assertFalse(
+            self.Partner.create({"name": "Supplier", "supplier_rank": 1}).customer_code
+        )
 
     def test_every_token(self):
         self.scheme.write(
@@ -40,7 +44,9 @@ class TestCodeAssignment(CustomerCodeCase):
             self.customer(state_id=state.id, country_id=self.country_cn.id).customer_code
             for state in (self.state_bj, self.state_bj, state_sh, self.state_bj, state_sh)
         ]
-        self.assertEqual(codes, ["S-BJX-0001", "S-BJX-0002", "S-SHX-0001", "S-BJX-0003", "S-SHX-0002"])
+        self.assertEqual(
+            codes, ["S-BJX-0001", "S-BJX-0002", "S-SHX-0001", "S-BJX-0003", "S-SHX-0002"]
+        )
         series = self.scheme.series_ids
         self.assertEqual(len(series), 2)
         self.assertEqual(set(series.sequence_id.mapped("implementation")), {"standard"})
@@ -58,7 +64,9 @@ class TestCodeAssignment(CustomerCodeCase):
             {
                 "move_type": "out_invoice",
                 "partner_id": partner.id,
-                "invoice_line_ids": [Command.create({"name": "Thing", "quantity": 1, "price_unit": 100})],
+                "invoice_line_ids": [
+                    Command.create({"name": "Thing", "quantity": 1, "price_unit": 100})
+                ],
             }
         )
         invoice.action_post()
@@ -89,7 +97,9 @@ class TestCodeAssignment(CustomerCodeCase):
 
     def test_contacts_show_company_code(self):
         company = self.customer("Parent Co")
-        contact = self.Partner.create({"name": "Contact", "parent_id": company.id, "customer_rank": 1})
+        contact = self.Partner.create(
+            {"name": "Contact", "parent_id": company.id, "customer_rank": 1}
+        )
         self.assertFalse(contact.customer_code)
         self.assertEqual(contact.customer_code_display, company.customer_code)
         self.assertFalse(contact.customer_code_is_own)
@@ -101,7 +111,9 @@ class TestCodeAssignment(CustomerCodeCase):
     def test_contacts_get_own_codes(self):
         self.contacts_own_codes()
         company = self.customer("Parent Co")
-        contact = self.Partner.create({"name": "Contact", "parent_id": company.id, "customer_rank": 1})
+        contact = self.Partner.create(
+            {"name": "Contact", "parent_id": company.id, "customer_rank": 1}
+        )
         self.assertEqual(contact.customer_code, self.expected(2))
         self.assertEqual(contact.customer_code_display, contact.customer_code)
         self.assertTrue(contact.customer_code_is_own)
@@ -128,7 +140,11 @@ class TestCodeAssignment(CustomerCodeCase):
 
     def test_search_by_code(self):
         partner = self.customer("Searchable")
-        self.assertEqual(self.Partner.search([("customer_code", "=", partner.customer_code)]), partner)
+        self.assertEqual(
+            self.Partner.search([("customer_code", "=", partner.customer_code)]), partner
+        )
         found = self.Partner.name_search(partner.customer_code)
         self.assertEqual([pid for pid, _name in found], [partner.id])
-        self.assertIn(partner, self.Partner.search([("display_name", "ilike", partner.customer_code)]))
+        self.assertIn(
+            partner, self.Partner.search([("display_name", "ilike", partner.customer_code)])
+        )

@@ -47,7 +47,12 @@ class TestCodeBulk(CustomerCodeCase):
         self.assertTrue(all(codes))
         self.assertEqual(len(set(codes)), 2000)
         self.assertEqual(sorted(codes)[:2], [self.expected(1), self.expected(2)])
-        self.assertEqual(self.History.search_count([("partner_id", "in", partners.ids), ("origin", "=", "bulk")]), 2000)
+        self.assertEqual(
+            self.History.search_count(
+                [("partner_id", "in", partners.ids), ("origin", "=", "bulk")]
+            ),
+            2000,
+        )
         self.assertEqual(self.run_wizard(), 0)
 
     def test_query_count_does_not_grow(self):

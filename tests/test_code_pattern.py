@@ -15,7 +15,9 @@ class TestCodePattern(TestCase):
         self.assertEqual(self.render("C{year}{seq:3}", year="2026"), "C2026001")
 
     def test_class_region_serial(self):
-        self.assertEqual(self.render("{class}-{region}-{seq:4}", **{"class": "S", "region": "BJ"}), "S-BJ-0001")
+        self.assertEqual(
+            self.render("{class}-{region}-{seq:4}", **{"class": "S", "region": "BJ"}), "S-BJ-0001"
+        )
 
     def test_every_token(self):
         code = self.render(

@@ -8,13 +8,15 @@ class TestCodeRecode(CustomerCodeCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner = cls.Partner.create({"name": "Recoded Ltd", "is_company": True, "customer_rank": 1})
+        cls.partner = cls.Partner.create(
+            {"name": "Recoded Ltd", "is_company": True, "customer_rank": 1}
+        )
         cls.old_code = cls.partner.customer_code
 
     def recode(self, user=None, **vals):
         Wizard = self.env["customer.code.recode.wizard"].with_user(user or self.manager)
         action = self.partner.with_user(user or self.manager).action_open_customer_code_recode()
-        with Form(Wizard.with_context(action["context"])) as form:
+        with Form(Wizard.with_context(**action["context"])) as form:
             for name, value in vals.items():
                 setattr(form, name, value)
         return form.record.action_apply()
@@ -22,7 +24,9 @@ class TestCodeRecode(CustomerCodeCase):
     def test_recode_typed(self):
         self.recode(mode="new", new_code="VIP-0001", reason="Became a key account")
         self.assertEqual(self.partner.customer_code, "VIP-0001")
-        last = self.History.search([("partner_id", "=", self.partner.id), ("origin", "=", "recode")])
+        last = self.History.search(
+            [("partner_id", "=", self.partner.id), ("origin", "=", "recode")]
+        )
         self.assertRecordValues(
             last,
             [
@@ -44,16 +48,24 @@ class TestCodeRecode(CustomerCodeCase):
 
     def test_old_code_stays_searchable(self):
         self.recode(mode="new", new_code="VIP-0002", reason="Renamed")
-        self.assertEqual(self.Partner.search([("customer_code_history_ids.old_code", "=", self.old_code)]), self.partner)
+        self.assertEqual(
+            self.Partner.search([("customer_code_history_ids.old_code", "=", self.old_code)]),
+            self.partner,
+        )
         found = self.Partner.name_search(self.old_code)
         self.assertEqual([pid for pid, _name in found], [self.partner.id])
 
     def test_reason_required(self):
         Wizard = self.env["customer.code.recode.wizard"].with_user(self.manager)
-        with self.assertRaisesRegex(AssertionError, "reason"), Form(Wizard.with_context(default_partner_id=self.partner.id)) as form:
+        with (
+            self.assertRaisesRegex(AssertionError, "reason"),
+            Form(Wizard.with_context(default_partner_id=self.partner.id)) as form,
+        ):
             form.mode = "new"
             form.new_code = "Q-1"
-        wizard = Wizard.create({"partner_id": self.partner.id, "mode": "new", "new_code": "Q-1", "reason": "  "})
+        wizard = Wizard.create(
+            {"partner_id": self.partner.id, "mode": "new", "new_code": "Q-1", "reason": "  "}
+        )
         with self.assertRaisesRegex(UserError, "reason"):
             wizard.action_apply()
         self.assertEqual(self.partner.customer_code, self.old_code)
@@ -77,7 +89,10 @@ class TestCodeRecode(CustomerCodeCase):
 
     def test_code_read_only_once_assigned(self):
         for user in (self.user, self.manager, self.admin):
-            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "cannot be changed once assigned"):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(UserError, "cannot be changed once assigned"),
+            ):
                 self.partner.with_user(user).sudo().write({"customer_code": "HACK-1"})
         self.assertEqual(self.partner.customer_code, self.old_code)
 
@@ -103,7 +118,9 @@ class TestCodeRecode(CustomerCodeCase):
             with self.assertRaises(AccessError):
                 history.with_user(user).unlink()
             with self.assertRaises(AccessError):
-                self.History.with_user(user).create({"partner_id": self.partner.id, "origin": "manual"})
+                self.History.with_user(user).create(
+                    {"partner_id": self.partner.id, "origin": "manual"}
+                )
         with self.assertRaises(UserError):
             history.sudo().write({"reason": "rewrite"})
         with self.assertRaises(UserError):

@@ -52,7 +52,9 @@ class TestCodeScheme(CustomerCodeCase):
                 "domain": "[('customer_rank', '>', 0), ('country_id.code', '=', 'CN')]",
             }
         )
-        cn = self.customer(country_id=self.country_cn.id, state_id=self.state_bj.id, industry_id=self.industry.id)
+        cn = self.customer(
+            country_id=self.country_cn.id, state_id=self.state_bj.id, industry_id=self.industry.id
+        )
         other = self.customer(country_id=self.env.ref("base.fr").id)
         self.assertEqual(cn.customer_code, "BJX-ELX-001")
         self.assertEqual(other.customer_code, self.expected(1))

@@ -32,26 +32,44 @@ class TestCodeUniqueness(CustomerCodeCase):
     def test_enforced_by_the_database(self):
         """Even raw SQL cannot create a duplicate: the index, not Python, decides."""
         partner = self.Partner.create({"name": "Raw"})
-        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-            self.env.cr.execute("UPDATE res_partner SET customer_code = 'X-1' WHERE id = %s", [partner.id])
+        with (
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(
+                "UPDATE res_partner SET customer_code = 'X-1' WHERE id = %s", [partner.id]
+            )
 
     def test_global_scope_across_companies(self):
         self.scope("global")
         with self.assertRaisesRegex(ValidationError, "already used"):
-            self.Partner.create({"name": "B partner", "customer_code": "X-1", "company_id": self.company_b.id})
+            self.Partner.create(
+                {"name": "B partner", "customer_code": "X-1", "company_id": self.company_b.id}
+            )
 
     def test_company_scope(self):
         self.scope("company")
-        own = self.Partner.create({"name": "A partner", "customer_code": "Y-1", "company_id": self.company.id})
-        other = self.Partner.create({"name": "B partner", "customer_code": "Y-1", "company_id": self.company_b.id})
+        own = self.Partner.create(
+            {"name": "A partner", "customer_code": "Y-1", "company_id": self.company.id}
+        )
+        other = self.Partner.create(
+            {"name": "B partner", "customer_code": "Y-1", "company_id": self.company_b.id}
+        )
         self.assertEqual(own.customer_code, other.customer_code)
         with self.assertRaisesRegex(ValidationError, "Y-1 is already used by A partner"):
-            self.Partner.create({"name": "A again", "customer_code": "Y-1", "company_id": self.company.id})
+            self.Partner.create(
+                {"name": "A again", "customer_code": "Y-1", "company_id": self.company.id}
+            )
 
     def test_back_to_global_refused_while_duplicates_exist(self):
         self.scope("company")
-        self.Partner.create({"name": "A partner", "customer_code": "Z-1", "company_id": self.company.id})
-        self.Partner.create({"name": "B partner", "customer_code": "Z-1", "company_id": self.company_b.id})
+        self.Partner.create(
+            {"name": "A partner", "customer_code": "Z-1", "company_id": self.company.id}
+        )
+        self.Partner.create(
+            {"name": "B partner", "customer_code": "Z-1", "company_id": self.company_b.id}
+        )
         with self.assertRaisesRegex(UserError, "share a code"):
             self.scope("global")
 
@@ -59,23 +77,33 @@ class TestCodeUniqueness(CustomerCodeCase):
         settings = self.env["res.config.settings"].with_user(self.admin).create({})
         settings.customer_code_unique_scope = "company"
         settings.execute()
-        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'res_partner_customer_code%%'")
-        self.assertEqual([row[0] for row in self.env.cr.fetchall()], ["res_partner_customer_code_company_uniq"])
+        self.env.cr.execute(
+            "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'res_partner_customer_code%%'"
+        )
+        self.assertEqual(
+            [row[0] for row in self.env.cr.fetchall()], ["res_partner_customer_code_company_uniq"]
+        )
 
     def test_typed_code_checked_against_expression(self):
         self.scheme.validation_regex = r"T\d{8}"
         with self.assertRaisesRegex(ValidationError, "does not match the expected format"):
             self.Partner.create({"name": "Bad format", "customer_rank": 1, "customer_code": "T123"})
         self.assertFalse(self.Partner.search([("name", "=", "Bad format")]))
-        good = self.Partner.create({"name": "Good format", "customer_rank": 1, "customer_code": "T20269999"})
+        good = self.Partner.create(
+            {"name": "Good format", "customer_rank": 1, "customer_code": "T20269999"}
+        )
         self.assertEqual(good.customer_code, "T20269999")
 
     def test_old_codes_are_never_reused(self):
         partner = self.customer()
         old = partner.customer_code
         partner.with_user(self.manager).action_open_customer_code_recode()
-        wizard = self.env["customer.code.recode.wizard"].with_user(self.manager).create(
-            {"partner_id": partner.id, "mode": "new", "new_code": "NEW-1", "reason": "merge"}
+        wizard = (
+            self.env["customer.code.recode.wizard"]
+            .with_user(self.manager)
+            .create(
+                {"partner_id": partner.id, "mode": "new", "new_code": "NEW-1", "reason": "merge"}
+            )
         )
         wizard.action_apply()
         with self.assertRaisesRegex(ValidationError, "never reused"):

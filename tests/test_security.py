@@ -10,11 +10,15 @@ class TestSecurity(CustomerCodeCase):
         self.assertTrue(self.admin.has_group("customer_classification.group_user"))
         self.assertTrue(self.manager.has_group("customer_classification.group_user"))
         self.assertFalse(self.manager.has_group("customer_classification.group_admin"))
-        self.assertTrue(self.env.ref("base.user_admin").has_group("customer_classification.group_admin"))
+        self.assertTrue(
+            self.env.ref("base.user_admin").has_group("customer_classification.group_admin")
+        )
 
     def test_sales_groups_imply_ours(self):
         salesman = new_test_user(self.env, "cc_salesman", groups="sales_team.group_sale_salesman")
-        sales_manager = new_test_user(self.env, "cc_sales_manager", groups="sales_team.group_sale_manager")
+        sales_manager = new_test_user(
+            self.env, "cc_sales_manager", groups="sales_team.group_sale_manager"
+        )
         self.assertTrue(salesman.has_group("customer_classification.group_user"))
         self.assertFalse(salesman.has_group("customer_classification.group_manager"))
         self.assertTrue(sales_manager.has_group("customer_classification.group_manager"))
@@ -32,7 +36,9 @@ class TestSecurity(CustomerCodeCase):
 
     def test_users_read_history(self):
         partner = self.customer()
-        self.assertEqual(partner.with_user(self.user).customer_code_history_ids.new_code, partner.customer_code)
+        self.assertEqual(
+            partner.with_user(self.user).customer_code_history_ids.new_code, partner.customer_code
+        )
 
     def test_only_managers_bulk_assign(self):
         with self.assertRaises(AccessError):
@@ -51,7 +57,9 @@ class TestSecurity(CustomerCodeCase):
         scheme_b = self.Scheme.create(
             {"name": "B only", "sequence": 1, "pattern": "B{seq:3}", "company_id": company_b.id}
         )
-        partner_b = self.Partner.create({"name": "B customer", "company_id": company_b.id, "customer_rank": 1})
+        partner_b = self.Partner.create(
+            {"name": "B customer", "company_id": company_b.id, "customer_rank": 1}
+        )
         user_a = new_test_user(
             self.env,
             "cc_user_a",
@@ -63,5 +71,7 @@ class TestSecurity(CustomerCodeCase):
         self.assertNotIn(scheme_b, self.Scheme.with_user(user_a).search([]))
         self.assertFalse(self.History.with_user(user_a).search([("partner_id", "=", partner_b.id)]))
         # in company A's context, company B's scheme never codes anyone
-        partner_a = self.Partner.create({"name": "A customer", "company_id": self.company.id, "customer_rank": 1})
+        partner_a = self.Partner.create(
+            {"name": "A customer", "company_id": self.company.id, "customer_rank": 1}
+        )
         self.assertEqual(partner_a.customer_code, self.expected(1))

@@ -10,4 +10,6 @@ class TestUi(HttpCase):
         self.start_tour("/odoo", "customer_classification_recode_tour", login="admin")
         self.assertEqual(partner.customer_code, "VIP-TOUR-01")
         history = partner.customer_code_history_ids.filtered(lambda h: h.origin == "recode")
-        self.assertEqual((history.old_code, history.reason), (old_code, "Key account since the tour"))
+        self.assertEqual(
+            (history.old_code, history.reason), (old_code, "Key account since the tour")
+        )

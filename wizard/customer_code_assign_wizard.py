@@ -46,9 +46,7 @@ class CustomerCodeAssignWizard(models.TransientModel):
         else:
             total, last_id, remaining = 0, 0, self.candidate_count
             while remaining:
-                coded, last_id, remaining = Partner._assign_missing_codes_batch(
-                    after_id=last_id
-                )
+                coded, last_id, remaining = Partner._assign_missing_codes_batch(after_id=last_id)
                 total += coded
             message = self.env._("%(count)s partners received a customer code.", count=total)
         return {

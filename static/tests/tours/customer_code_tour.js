@@ -1,24 +1,27 @@
 /** @odoo-module **/
 
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 registry.category("web_tour.tours").add("customer_classification_recode_tour", {
     url: "/odoo",
     steps: () => [
         stepUtils.showAppsMenuItem(),
         {
-            trigger: ".o_app[data-menu-xmlid='customer_classification.customer_classification_menu_root']",
+            trigger:
+                ".o_app[data-menu-xmlid='customer_classification.customer_classification_menu_root']",
             content: "Open the Customer Classification app",
             run: "click",
         },
         {
-            trigger: ".o_kanban_record:contains('Pacific Imports Inc.'):contains('C20')",
+            trigger:
+                ".o_kanban_record:contains('Pacific Imports Inc.'):contains('C20')",
             content: "Each customer card shows its code",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=customer_code] span:contains('C')",
+            trigger:
+                ".o_form_view .o_field_widget[name=customer_code] span:contains('C')",
             content: "The code is read-only on the form",
         },
         {
@@ -43,7 +46,8 @@ registry.category("web_tour.tours").add("customer_classification_recode_tour", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal)) .o_field_widget[name=customer_code]:contains('VIP-TOUR-01')",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=customer_code]:contains('VIP-TOUR-01')",
             content: "The new code is shown",
         },
         {
@@ -52,7 +56,8 @@ registry.category("web_tour.tours").add("customer_classification_recode_tour", {
             run: "click",
         },
         {
-            trigger: ".o_list_view .o_data_row:contains('VIP-TOUR-01'):contains('Key account since the tour')",
+            trigger:
+                ".o_list_view .o_data_row:contains('VIP-TOUR-01'):contains('Key account since the tour')",
             content: "The re-code is in the history, with its reason",
         },
     ],
