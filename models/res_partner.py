@@ -30,7 +30,6 @@ class ResPartner(models.Model):
         "vat",
         "company_registry",
         "customer_code",
-        "customer_code_history_ids.old_code",
     ]
 
     customer_code = fields.Char(
@@ -87,6 +86,25 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.customer_code_history_count = counts.get(partner, 0)
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """Old codes find their partner too, for everyone who may search partners."""
+        domain = super()._search_display_name(operator, value)
+        if (
+            isinstance(value, str)
+            and value
+            and operator in ("=", "ilike", "=ilike", "like", "=like")
+        ):
+            # sudo: the history itself is for classification users only
+            groups = (
+                self.env["customer.code.history"]
+                .sudo()
+                ._read_group([("old_code", operator, value)], ["partner_id"])
+            )
+            if groups:
+                domain = expression.OR([domain, [("id", "in", [p.id for (p,) in groups])]])
+        return domain
 
     # ------------------------------------------------------------------
     # Settings

@@ -52,6 +52,19 @@ class TestSecurity(CustomerCodeCase):
         with self.assertRaises(AccessError):
             self.History.with_user(employee).search([])
 
+    def test_partner_search_without_classification_rights(self):
+        """Any internal user searches partners by code, current or old, without history rights."""
+        partner = self.customer("Findable")
+        old_code = partner.customer_code
+        self.env["customer.code.recode.wizard"].with_user(self.manager).create(
+            {"partner_id": partner.id, "mode": "new", "new_code": "FIND-2", "reason": "test"}
+        ).action_apply()
+        employee = new_test_user(self.env, "cc_invoicer", groups="base.group_user")
+        Partner = self.Partner.with_user(employee)
+        for code in ("FIND-2", old_code):
+            with self.subTest(code=code):
+                self.assertEqual([pid for pid, _name in Partner.name_search(code)], [partner.id])
+
     def test_multi_company_isolation(self):
         company_b = self.env["res.company"].create({"name": "Company B"})
         scheme_b = self.Scheme.create(
