@@ -1,6 +1,10 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools.safe_eval import safe_eval
 
+from .customer_classification import PARAM_REVENUE_SOURCE, PARAM_REVIEW_MODE, PARAM_WINDOW
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
+from .res_partner_classification import DEFAULT_SCOPE_DOMAIN, PARAM_SCOPE_DOMAIN
 
 
 class ResConfigSettings(models.TransientModel):
@@ -30,6 +34,50 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_CONTACT_CODES,
         help="By default a contact shows the code of its company.",
     )
+
+    classification_window_months = fields.Integer(
+        string="Evaluation Window (months)",
+        default=12,
+        config_parameter=PARAM_WINDOW,
+        help="Revenue, orders and complaints are counted over this many months.",
+    )
+    classification_revenue_source = fields.Selection(
+        [("invoice", "Posted customer invoices"), ("sale_order", "Confirmed sale orders")],
+        string="Revenue Source",
+        default="invoice",
+        required=True,
+        config_parameter=PARAM_REVENUE_SOURCE,
+    )
+    classification_review_mode = fields.Boolean(
+        string="Review Class Changes",
+        config_parameter=PARAM_REVIEW_MODE,
+        help="Changes of class wait as proposals that a Manager accepts or rejects.",
+    )
+    classification_scope_domain = fields.Char(
+        string="Partners Classified",
+        default=DEFAULT_SCOPE_DOMAIN,
+        config_parameter=PARAM_SCOPE_DOMAIN,
+    )
+
+    @api.constrains("classification_window_months")
+    def _check_classification_window(self):
+        for settings in self:
+            if settings.classification_window_months <= 0:
+                raise ValidationError(self.env._("The evaluation window is at least one month."))
+
+    @api.constrains("classification_scope_domain")
+    def _check_classification_scope_domain(self):
+        for settings in self:
+            try:
+                domain = safe_eval(settings.classification_scope_domain or "[]")
+                self.env["res.partner"]._search(domain)
+            except Exception as err:
+                raise ValidationError(
+                    self.env._(
+                        "The domain of classified partners is not valid: %(error)s",
+                        error=str(err),
+                    )
+                ) from err
 
     def set_values(self):
         previous = self.env["ir.config_parameter"].sudo().get_param(PARAM_SCOPE, "global")

@@ -9,6 +9,12 @@ class ResPartnerIndustry(models.Model):
         help="Short code used for the {industry} token of customer code schemes, e.g. MFG.",
     )
 
+    classification_risk = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High")],
+        string="Risk",
+        help="Industry risk used by the classification; unknown industries count as medium.",
+    )
+
     _sql_constraints = [
         (
             "classification_code_uniq",

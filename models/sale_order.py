@@ -9,4 +9,5 @@ class SaleOrder(models.Model):
         res = super()._action_confirm()
         partners = self.partner_id | self.partner_id.commercial_partner_id
         partners.filtered(lambda p: not p.customer_rank)._increase_rank("customer_rank")
+        partners._mark_for_reclassification()
         return res

@@ -1,0 +1,118 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import classifier
+
+OWNER_LEVELS = [
+    ("director", "Sales director"),
+    ("manager", "Sales manager"),
+    ("specialist", "Sales specialist"),
+    ("assistant", "Sales assistant"),
+]
+
+
+class CustomerClass(models.Model):
+    """A customer class and the strategy that goes with it."""
+
+    _name = "customer.class"
+    _description = "Customer Class"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Technical code, e.g. strategic.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    code_prefix = fields.Char(help="Text used for {class} in customer code schemes, e.g. S.")
+    followup_interval_days = fields.Integer(
+        string="Follow-up Every (days)", help="How often to follow up a customer of this class."
+    )
+    followup_activity_type_id = fields.Many2one("mail.activity.type", string="Follow-up Activity")
+    response_hours = fields.Float(string="Respond Within (hours)")
+    owner_level = fields.Selection(OWNER_LEVELS, help="Who owns customers of this class.")
+    resource_focus = fields.Text(translate=True)
+    goal = fields.Text(translate=True)
+
+    _sql_constraints = [
+        ("code_uniq", "UNIQUE(code)", "A class code must be unique."),
+        ("response_positive", "CHECK(response_hours >= 0)", "A response time cannot be negative."),
+        (
+            "followup_positive",
+            "CHECK(followup_interval_days >= 0)",
+            "A follow-up interval cannot be negative.",
+        ),
+    ]
+
+
+class CustomerClassRule(models.Model):
+    """Ordered rule: levels, score range and indicator conditions -> class."""
+
+    _name = "customer.class.rule"
+    _description = "Customer Class Rule"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    class_id = fields.Many2one("customer.class", required=True, ondelete="restrict")
+    level_ids = fields.Many2many(
+        "customer.dimension.level",
+        string="Levels",
+        check_company=True,
+        help="The partner must reach one of these levels in each dimension they belong to.",
+    )
+    score_min = fields.Float(string="Score From", digits=(5, 2))
+    score_max = fields.Float(string="Score To", digits=(5, 2), default=100)
+    match = fields.Selection(
+        [("all", "All conditions"), ("any", "Any condition")], default="all", required=True
+    )
+    condition_ids = fields.One2many("customer.condition", "rule_id", string="Conditions")
+
+    _sql_constraints = [
+        (
+            "score_range",
+            "CHECK(score_min >= 0 AND score_max <= 100 AND score_min <= score_max)",
+            "The score range must lie within 0 to 100, its start before its end.",
+        ),
+    ]
+
+    @api.constrains("class_id", "active")
+    def _check_class_active(self):
+        for rule in self.filtered("active"):
+            if not rule.class_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "The rule %(rule)s points to the archived class %(cls)s.",
+                        rule=rule.name,
+                        cls=rule.class_id.name,
+                    )
+                )
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
+        return res
+
+    def _to_engine(self):
+        rules = []
+        for rule in self:
+            levels = {}
+            for level in rule.level_ids:
+                levels.setdefault(level.dimension_id.id, set()).add(level.id)
+            rules.append(
+                classifier.Rule(
+                    id=rule.id,
+                    name=rule.name,
+                    class_id=rule.class_id.id,
+                    levels={dim: frozenset(ids) for dim, ids in levels.items()},
+                    score_min=rule.score_min or None,
+                    score_max=rule.score_max if rule.score_max < 100 else None,
+                    conditions=rule.condition_ids._to_engine(),
+                    match_all=rule.match == "all",
+                )
+            )
+        return tuple(rules)

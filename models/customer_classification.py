@@ -1,0 +1,460 @@
+"""The classification engine's driver: configuration -> indicators -> results -> history.
+
+Data flow for one company and a batch of partners (:meth:`_run`):
+
+1. ``_standard()`` turns the company's dimensions, levels and rules into the plain
+   objects of ``engine/classifier.py``;
+2. ``_indicator_values()`` asks ``models/indicator_sql.py`` for every indicator of every
+   partner, a fixed number of queries whatever the number of partners;
+3. the classifier evaluates each partner in Python;
+4. only partners whose result changed are written, grouped in one statement each for
+   results, partner columns and history.
+"""
+
+import json
+from datetime import date
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..engine import classifier
+from . import indicator_sql
+
+PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
+PARAM_REVIEW_MODE = "customer_classification.review_mode"
+PARAM_WINDOW = "customer_classification.window_months"
+
+
+class CustomerClassification(models.Model):
+    """The classification of one partner in one company."""
+
+    _name = "customer.classification"
+    _description = "Customer Classification Result"
+    _order = "company_id, partner_id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    computed_class_id = fields.Many2one(
+        "customer.class", string="Proposed by the Engine", readonly=True
+    )
+    class_id = fields.Many2one("customer.class", string="Class", readonly=True, index=True)
+    score = fields.Float(digits=(5, 2), readonly=True)
+    rule_id = fields.Many2one("customer.class.rule", string="Matched Rule", readonly=True)
+    explanation = fields.Json(readonly=True)
+    evaluated_at = fields.Datetime(readonly=True, help="When the result last changed.")
+    override_class_id = fields.Many2one("customer.class", string="Override", readonly=True)
+    override_reason = fields.Text(readonly=True)
+    override_until = fields.Date(string="Override Until", readonly=True)
+    override_user_id = fields.Many2one("res.users", string="Overridden by", readonly=True)
+    proposed_class_id = fields.Many2one(
+        "customer.class",
+        string="Pending Class",
+        readonly=True,
+        help="Review mode: the class the engine proposes, waiting for a manager.",
+    )
+    proposed_score = fields.Float(digits=(5, 2), readonly=True)
+
+    explanation_html = fields.Html(
+        string="Why", compute="_compute_explanation_html", sanitize=False
+    )
+
+    _sql_constraints = [
+        ("partner_company_uniq", "UNIQUE(partner_id, company_id)", "One result per company."),
+    ]
+
+    @api.depends("explanation")
+    def _compute_explanation_html(self):
+        """Indicator values, then dimension -> level -> points × weight, then the rule."""
+        for result in self:
+            data = result.explanation or {}
+            rows = Markup("").join(
+                Markup(
+                    "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
+                    "<td class='text-end'>%s %%</td><td class='text-end'>%s</td></tr>"
+                )
+                % (d["dimension"], d["level"] or "-", d["points"], d["weight"], d["contribution"])
+                for d in data.get("dimensions", [])
+            )
+            values = Markup(", ").join(
+                Markup("<code>%s</code> = %s") % (key, "-" if value is None else value)
+                for key, value in data.get("indicators", {}).items()
+            )
+            result.explanation_html = (
+                Markup(
+                    "<table class='table table-sm o_classification_explanation'>"
+                    "<thead><tr><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+                    "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
+                    "<tbody>%s</tbody></table><p><b>%s</b> %s</p><p class='text-muted small'>%s</p>"
+                )
+                % (
+                    self.env._("Dimension"),
+                    self.env._("Level"),
+                    self.env._("Points"),
+                    self.env._("Weight"),
+                    self.env._("Contribution"),
+                    rows,
+                    self.env._("Rule:"),
+                    escape(data.get("rule") or "-"),
+                    values,
+                )
+                if data
+                else False
+            )
+
+    # ------------------------------------------------------------------
+    # Configuration -> engine objects
+    # ------------------------------------------------------------------
+    @api.model
+    def _standard(self, company):
+        """The company's standard as engine objects; refuses an inconsistent one."""
+        dims = self.env["customer.dimension"].search([("company_id", "=", company.id)])
+        try:
+            classifier.check_weights(dims.mapped("weight"), _=self.env._)
+            for dim in dims:
+                levels = dim.level_ids.sorted(lambda lv: (lv.sequence, lv.id))
+                classifier.check_levels(
+                    dim.name, [(lv.name, bool(lv.condition_ids)) for lv in levels], _=self.env._
+                )
+        except classifier.StandardError as err:
+            raise UserError(
+                self.env._("%(company)s: %(error)s", company=company.name, error=str(err))
+            ) from None
+        rules = self.env["customer.class.rule"].search([("company_id", "=", company.id)])
+        return classifier.Standard(dimensions=dims._to_engine(), rules=rules._to_engine())
+
+    @api.model
+    def _param(self, key, default):
+        return self.env["ir.config_parameter"].sudo().get_param(key, default)
+
+    @api.model
+    def _indicator_values(self, company, partner_ids, date_to):
+        """``{partner_id: {key: value}}`` for every active indicator."""
+        indicators = self.env["customer.indicator"].search([])
+        source = self._param(PARAM_REVENUE_SOURCE, "invoice")
+        default_window = int(self._param(PARAM_WINDOW, 12) or 12)
+        values = {pid: {} for pid in partner_ids}
+        windows = {default_window} | set(
+            indicators.filtered(
+                lambda i: i.kind in (*indicator_sql.SALES_KINDS, "complaint_count")
+            ).mapped("window_months")
+        )
+        per_window = {}
+        for months in windows:
+            sales = indicator_sql.sales_indicators(
+                self.env, company, partner_ids, date_to, months, source
+            )
+            complaints = indicator_sql.complaint_indicators(
+                self.env, company, partner_ids, date_to, months
+            )
+            per_window[months] = (sales, complaints)
+        overdue = indicator_sql.overdue_indicators(self.env, company, partner_ids, date_to)
+        field_names = [i.field_id.name for i in indicators if i.kind == "partner_field"]
+        partner_values = indicator_sql.partner_indicators(self.env, partner_ids, field_names)
+        default_sales, default_complaints = per_window[default_window]
+        for pid in partner_ids:
+            row = values[pid]
+            pvals = partner_values.get(pid, {})
+            row.update({k: v for k, v in pvals.items() if k != "cooperation_start"})
+            row["overdue_amount"] = overdue.get(pid, {}).get("overdue_amount", 0.0)
+            for indicator in indicators:
+                if indicator.kind in ("overdue_amount", "industry_risk", "partner_field"):
+                    continue
+                sales, complaints = per_window[indicator.window_months]
+                self._fill_window_values(row, indicator.kind, sales, complaints, pid)
+            for kind in (*indicator_sql.SALES_KINDS, "complaint_count"):
+                if kind not in row:
+                    self._fill_window_values(row, kind, default_sales, default_complaints, pid)
+            first = default_sales.get(pid, {}).get("first_order_date")
+            row["relationship_years"] = indicator_sql.relationship_years(
+                first, pvals.get("cooperation_start"), date_to
+            )
+        return values
+
+    @staticmethod
+    def _fill_window_values(row, kind, sales, complaints, pid):
+        if kind == "complaint_count":
+            row[kind] = complaints.get(pid, {}).get(kind, 0)
+        elif kind != "relationship_years":
+            default = None if kind in ("revenue_growth", "days_since_last_order") else 0
+            row[kind] = sales.get(pid, {}).get(kind, default)
+
+    # ------------------------------------------------------------------
+    # The run
+    # ------------------------------------------------------------------
+    @api.model
+    def _run(self, company, partners, origin="schedule"):
+        """Classify ``partners`` in ``company``; write only what changed. Returns changes."""
+        partners = partners.with_company(company)
+        if not partners:
+            return 0
+        standard = self._standard(company)
+        today = fields.Date.context_today(self.with_company(company))
+        values = self._indicator_values(company, partners.ids, today)
+        existing = self._existing(company, partners.ids)
+        review = bool(self._param(PARAM_REVIEW_MODE, False))
+        now = fields.Datetime.now()
+        rows, history = [], []
+        for pid in partners.ids:
+            result = standard.evaluate(values[pid])
+            old = existing.get(pid)
+            row = self._next_state(old, result, review, today)
+            if old and all(old[k] == row[k] for k in row):
+                continue
+            explanation = result.explanation(standard, _jsonable(values[pid]))
+            rows.append((pid, row, explanation))
+            old_class = old["class_id"] if old else None
+            old_score = old["score"] if old else None
+            if old_class != row["class_id"] or old_score != row["score"]:
+                lapsed = bool(old and old["override_class_id"] and not row["override_class_id"])
+                history.append(
+                    {
+                        "partner_id": pid,
+                        "old_class_id": old_class,
+                        "new_class_id": row["class_id"],
+                        "old_score": old_score,
+                        "new_score": row["score"],
+                        "reason": self.env._("Override ended") if lapsed else None,
+                        "snapshot": explanation,
+                    }
+                )
+        self._write_results(company, rows, now)
+        self.env["customer.classification.history"]._log(company, history, origin)
+        return len(rows)
+
+    @api.model
+    def _existing(self, company, partner_ids):
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT partner_id, computed_class_id, class_id, score::float8 AS score, rule_id,
+                       override_class_id, override_until, proposed_class_id,
+                       proposed_score::float8 AS proposed_score
+                  FROM customer_classification
+                 WHERE company_id = %s AND partner_id = ANY(%s)
+                """,
+                company.id,
+                list(partner_ids),
+            )
+        )
+        return {row.pop("partner_id"): row for row in rows}
+
+    @staticmethod
+    def _next_state(old, result, review, today):
+        """The stored state after ``result``: overrides stick, review mode waits."""
+        row = {
+            "computed_class_id": result.class_id,
+            "rule_id": result.rule_id,
+            "override_class_id": old["override_class_id"] if old else None,
+            "override_until": old["override_until"] if old else None,
+            "class_id": result.class_id,
+            "score": result.score,
+            "proposed_class_id": None,
+            "proposed_score": 0.0,
+        }
+        if row["override_class_id"] and row["override_until"] and row["override_until"] < today:
+            row["override_class_id"] = row["override_until"] = None
+        if row["override_class_id"]:
+            row["class_id"] = row["override_class_id"]
+        elif review and old and old["class_id"] != result.class_id:
+            row["class_id"] = old["class_id"]
+            row["score"] = old["score"]
+            row["proposed_class_id"] = result.class_id
+            row["proposed_score"] = result.score
+        return row
+
+    @api.model
+    def _write_results(self, company, rows, now):
+        """Upsert results and the partner's company-dependent columns, one query each."""
+        if not rows:
+            return
+        self.flush_model()
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::int, %s::int, %s::numeric, %s::int, %s::int, %s::jsonb, %s::int,"
+                " %s::date, %s::numeric, %s::timestamp)",
+                pid,
+                row["computed_class_id"],
+                row["class_id"],
+                row["score"],
+                row["rule_id"],
+                row["override_class_id"],
+                json.dumps(explanation),
+                row["proposed_class_id"],
+                row["override_until"],
+                row["proposed_score"],
+                now,
+            )
+            for pid, row, explanation in rows
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO customer_classification AS c
+                    (partner_id, company_id, computed_class_id, class_id, score, rule_id,
+                     override_class_id, explanation, proposed_class_id, override_until,
+                     proposed_score, evaluated_at, create_uid, create_date, write_uid,
+                     write_date)
+                SELECT v.pid, %(company)s, v.computed, v.cls, v.score, v.rule, v.override,
+                       v.expl, v.proposed, v.until, v.pscore, v.at, %(uid)s, v.at, %(uid)s,
+                       v.at
+                  FROM (VALUES %(values)s)
+                    AS v(pid, computed, cls, score, rule, override, expl, proposed, until,
+                         pscore, at)
+                ON CONFLICT (partner_id, company_id) DO UPDATE SET
+                    computed_class_id = EXCLUDED.computed_class_id,
+                    class_id = EXCLUDED.class_id, score = EXCLUDED.score,
+                    rule_id = EXCLUDED.rule_id, override_class_id = EXCLUDED.override_class_id,
+                    override_until = EXCLUDED.override_until,
+                    override_reason = CASE WHEN EXCLUDED.override_class_id IS NULL
+                                           THEN NULL ELSE c.override_reason END,
+                    explanation = EXCLUDED.explanation,
+                    proposed_class_id = EXCLUDED.proposed_class_id,
+                    proposed_score = EXCLUDED.proposed_score,
+                    evaluated_at = EXCLUDED.evaluated_at, write_uid = EXCLUDED.write_uid,
+                    write_date = EXCLUDED.write_date
+                """,
+                company=company.id,
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.env["res.partner"]._write_classification_columns(
+            company, [(pid, row["class_id"], row["score"]) for pid, row, _expl in rows]
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _mark_configuration_changed(self, companies):
+        """A change of the standard: reclassify everyone soon, in the background."""
+        cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
+        if cron and companies:
+            cron.sudo()._trigger()
+
+    # ------------------------------------------------------------------
+    # Manual decisions: overrides and review
+    # ------------------------------------------------------------------
+    @api.model
+    def _ensure_results(self, company, partners):
+        """Results of ``partners`` in ``company``, evaluating the ones that have none."""
+        results = self.search([("company_id", "=", company.id), ("partner_id", "in", partners.ids)])
+        missing = partners - results.partner_id
+        if missing:
+            self._run(company, missing, "manual")
+            results = self.search(
+                [("company_id", "=", company.id), ("partner_id", "in", partners.ids)]
+            )
+        return results
+
+    @api.model
+    def _set_override(self, company, partners, klass, reason, until):
+        results = self._ensure_results(company, partners)
+        history = [
+            {
+                "partner_id": r.partner_id.id,
+                "old_class_id": r.class_id.id,
+                "new_class_id": klass.id,
+                "old_score": r.score,
+                "new_score": r.score,
+                "snapshot": r.explanation,
+            }
+            for r in results
+        ]
+        results.write(
+            {
+                "override_class_id": klass.id,
+                "override_reason": reason,
+                "override_until": until,
+                "override_user_id": self.env.uid,
+                "class_id": klass.id,
+                "proposed_class_id": False,
+            }
+        )
+        results._sync_partner_columns(company)
+        self.env["customer.classification.history"]._log(company, history, "manual", reason)
+
+    def action_remove_override(self):
+        """Back to the engine's class."""
+        self._check_manager()
+        for company in self.company_id:
+            results = self.filtered(lambda r, c=company: r.company_id == c and r.override_class_id)
+            history = [
+                {
+                    "partner_id": r.partner_id.id,
+                    "old_class_id": r.class_id.id,
+                    "new_class_id": r.computed_class_id.id,
+                    "old_score": r.score,
+                    "new_score": r.score,
+                }
+                for r in results
+            ]
+            for result in results:
+                result.sudo().write(
+                    {
+                        "override_class_id": False,
+                        "override_reason": False,
+                        "override_until": False,
+                        "class_id": result.computed_class_id.id,
+                    }
+                )
+            results._sync_partner_columns(company)
+            self.env["customer.classification.history"].sudo()._log(
+                company, history, "manual", self.env._("Override removed")
+            )
+        return True
+
+    def action_accept_proposal(self):
+        """Review mode: apply the engine's pending classes."""
+        self._check_manager()
+        for company in self.company_id:
+            results = self.filtered(lambda r, c=company: r.company_id == c and r.proposed_class_id)
+            history = [
+                {
+                    "partner_id": r.partner_id.id,
+                    "old_class_id": r.class_id.id,
+                    "new_class_id": r.proposed_class_id.id,
+                    "old_score": r.score,
+                    "new_score": r.proposed_score,
+                    "snapshot": r.explanation,
+                }
+                for r in results
+            ]
+            for result in results:
+                result.sudo().write(
+                    {
+                        "class_id": result.proposed_class_id.id,
+                        "score": result.proposed_score,
+                        "proposed_class_id": False,
+                        "proposed_score": 0.0,
+                    }
+                )
+            results._sync_partner_columns(company)
+            self.env["customer.classification.history"].sudo()._log(
+                company, history, "manual", self.env._("Proposal accepted")
+            )
+        return True
+
+    def action_reject_proposal(self):
+        """Review mode: keep the current classes (the engine proposes again if still true)."""
+        self._check_manager()
+        self.sudo().write({"proposed_class_id": False, "proposed_score": 0.0})
+        return True
+
+    def _check_manager(self):
+        if not self.env.user.has_group("customer_classification.group_manager"):
+            raise UserError(self.env._("Only Customer Classification Managers can do this."))
+
+    def _sync_partner_columns(self, company):
+        self.env["res.partner"]._write_classification_columns(
+            company, [(r.partner_id.id, r.class_id.id or None, r.score) for r in self]
+        )
+
+
+def _jsonable(values):
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in values.items()
+    }

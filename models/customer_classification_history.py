@@ -1,0 +1,94 @@
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+ORIGINS = [
+    ("schedule", "Scheduled evaluation"),
+    ("manual", "Manual"),
+    ("config", "Configuration change"),
+    ("import", "Import"),
+    ("code", "Code change"),
+]
+
+
+class CustomerClassificationHistory(models.Model):
+    """Append-only log of every change of class or score, with what explained it."""
+
+    _name = "customer.classification.history"
+    _description = "Customer Classification History"
+    _order = "date desc, id desc"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
+    old_class_id = fields.Many2one("customer.class", string="From Class", readonly=True)
+    new_class_id = fields.Many2one("customer.class", string="To Class", readonly=True)
+    old_score = fields.Float(digits=(5, 2), readonly=True)
+    new_score = fields.Float(digits=(5, 2), readonly=True)
+    origin = fields.Selection(ORIGINS, required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="By", default=lambda self: self.env.user, readonly=True
+    )
+    reason = fields.Text(readonly=True)
+    snapshot = fields.Json(readonly=True, help="Indicator values, levels and rule at the time.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.check_access("create")
+        if not self.env.su:
+            raise UserError(self.env._("Classification history is written by the system only."))
+        return super().create(vals_list)
+
+    def write(self, vals):  # pylint: disable=method-required-super
+        self.check_access("write")
+        raise UserError(self.env._("Classification history cannot be changed."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        raise UserError(self.env._("Classification history cannot be deleted."))
+
+    @api.model
+    def _log(self, company, rows, origin, reason=None):
+        """Insert one row per dict of ``rows`` in one query."""
+        if not rows:
+            return
+        now = fields.Datetime.now()
+        values = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::int, %s::int, %s::numeric, %s::numeric, %s::text, %s::jsonb)",
+                row["partner_id"],
+                row.get("old_class_id"),
+                row.get("new_class_id"),
+                row.get("old_score"),
+                row.get("new_score"),
+                row.get("reason") or reason,
+                json.dumps(row.get("snapshot")) if row.get("snapshot") else None,
+            )
+            for row in rows
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO customer_classification_history
+                    (partner_id, company_id, old_class_id, new_class_id, old_score, new_score,
+                     reason, snapshot, origin, date, user_id, create_uid, create_date,
+                     write_uid, write_date)
+                SELECT v.pid, %(company)s, v.old_class, v.new_class, v.old_score, v.new_score,
+                       v.reason, v.snapshot, %(origin)s, %(now)s, %(uid)s, %(uid)s, %(now)s,
+                       %(uid)s, %(now)s
+                  FROM (VALUES %(values)s)
+                    AS v(pid, old_class, new_class, old_score, new_score, reason, snapshot)
+                """,
+                company=company.id,
+                origin=origin,
+                now=now,
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.invalidate_model()

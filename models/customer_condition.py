@@ -1,0 +1,88 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import classifier
+from .customer_indicator import NON_NEGATIVE_KINDS
+
+OPERATORS = [
+    ("=", "="),
+    ("!=", "≠"),
+    ("<", "<"),
+    ("<=", "≤"),
+    (">", ">"),
+    (">=", "≥"),
+    ("between", "between"),
+    ("in", "in"),
+]
+
+
+class CustomerCondition(models.Model):
+    """``indicator operator value``, on a dimension level or a class rule."""
+
+    _name = "customer.condition"
+    _description = "Classification Condition"
+    _order = "sequence, id"
+
+    sequence = fields.Integer(default=10)
+    level_id = fields.Many2one("customer.dimension.level", ondelete="cascade", index=True)
+    rule_id = fields.Many2one("customer.class.rule", ondelete="cascade", index=True)
+    indicator_id = fields.Many2one("customer.indicator", required=True, ondelete="restrict")
+    operator = fields.Selection(OPERATORS, required=True, default=">=")
+    value = fields.Float(digits=(16, 2), help="Threshold for numeric operators.")
+    value_to = fields.Float(string="To", digits=(16, 2), help="Upper bound for 'between'.")
+    value_text = fields.Char(
+        string="Values",
+        help="For = and ≠ on a selection indicator, or 'in': comma-separated values, "
+        "e.g. low, medium.",
+    )
+
+    @api.constrains("indicator_id", "operator", "value", "value_to", "value_text")
+    def _check_condition(self):
+        for cond in self:
+            indicator = cond.indicator_id
+            try:
+                classifier.check_condition(
+                    cond.operator,
+                    cond.value,
+                    cond.value_to,
+                    cond._values(),
+                    indicator.is_numeric,
+                    _=self.env._,
+                )
+            except classifier.StandardError as err:
+                raise ValidationError(str(err)) from None
+            if not indicator.is_numeric and cond.operator in ("=", "!=") and not cond.value_text:
+                raise ValidationError(
+                    self.env._(
+                        "The indicator %(indicator)s takes text values: fill in Values.",
+                        indicator=indicator.name,
+                    )
+                )
+            if indicator.kind in NON_NEGATIVE_KINDS and (cond.value < 0 or cond.value_to < 0):
+                raise ValidationError(
+                    self.env._(
+                        "The indicator %(indicator)s cannot be compared with a negative value.",
+                        indicator=indicator.name,
+                    )
+                )
+
+    def _values(self):
+        self.ensure_one()
+        return tuple(v.strip() for v in (self.value_text or "").split(",") if v.strip())
+
+    def _to_engine(self):
+        """Plain :class:`~..engine.classifier.Condition` objects for the engine."""
+        conditions = []
+        for cond in self:
+            numeric = cond.indicator_id.is_numeric
+            text_value = cond._values()[0] if cond._values() else None
+            conditions.append(
+                classifier.Condition(
+                    indicator=cond.indicator_id._value_key(),
+                    operator=cond.operator,
+                    value=cond.value if numeric or cond.operator not in ("=", "!=") else text_value,
+                    value_to=cond.value_to,
+                    values=cond._values(),
+                )
+            )
+        return tuple(conditions)

@@ -1,0 +1,130 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..engine import classifier
+
+
+class CustomerDimension(models.Model):
+    """A weighted axis of the standard (value, stability, risk…) with ordered levels."""
+
+    _name = "customer.dimension"
+    _description = "Classification Dimension"
+    _order = "sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    weight = fields.Float(
+        digits=(5, 2),
+        required=True,
+        help="Share of the score, in %. The weights of a company's active dimensions total 100.",
+    )
+    level_ids = fields.One2many("customer.dimension.level", "dimension_id", string="Levels")
+    description = fields.Text(translate=True)
+
+    _sql_constraints = [
+        ("weight_range", "CHECK(weight >= 0 AND weight <= 100)", "A weight is between 0 and 100."),
+    ]
+
+    @api.constrains("weight", "active", "company_id")
+    def _check_weights(self):
+        """Weights total 100 per company (deferred while several dimensions change)."""
+        if not self.env.context.get("customer_defer_weight_check"):
+            self._check_weight_totals(self.company_id)
+
+    @api.model
+    def _check_weight_totals(self, companies):
+        if not isinstance(companies, models.BaseModel):
+            companies = self.env["res.company"].browse(companies)
+        for company in companies:
+            dims = self.search([("company_id", "=", company.id)])
+            try:
+                classifier.check_weights(dims.mapped("weight"), _=self.env._)
+            except classifier.StandardError as err:
+                raise ValidationError(
+                    self.env._("%(company)s: %(error)s", company=company.name, error=str(err))
+                ) from None
+
+    @api.constrains("level_ids")
+    def _check_levels(self):
+        """Refuse a dimension whose levels cannot work (checked again before each run)."""
+        for dim in self:
+            levels = dim.level_ids.sorted(lambda lv: (lv.sequence, lv.id))
+            try:
+                classifier.check_levels(
+                    dim.name, [(lv.name, bool(lv.condition_ids)) for lv in levels], _=self.env._
+                )
+                classifier.check_bands(
+                    dim.name,
+                    [
+                        (lv.name, c.indicator_id.code, c.value, c.value_to)
+                        for lv in levels
+                        for c in lv.condition_ids
+                        if c.operator == "between"
+                    ],
+                    _=self.env._,
+                )
+            except classifier.StandardError as err:
+                raise ValidationError(str(err)) from None
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
+        return res
+
+    def _to_engine(self):
+        return tuple(
+            classifier.Dimension(
+                id=dim.id,
+                name=dim.name,
+                weight=dim.weight,
+                levels=tuple(
+                    classifier.Level(
+                        id=lv.id,
+                        name=lv.name,
+                        points=lv.points,
+                        conditions=lv.condition_ids._to_engine(),
+                        match_all=lv.match == "all",
+                    )
+                    for lv in dim.level_ids.sorted(lambda lv: (lv.sequence, lv.id))
+                ),
+            )
+            for dim in self
+        )
+
+
+class CustomerDimensionLevel(models.Model):
+    _name = "customer.dimension.level"
+    _description = "Dimension Level"
+    _order = "dimension_id, sequence, id"
+
+    dimension_id = fields.Many2one(
+        "customer.dimension", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="dimension_id.company_id", store=True, index=True)
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    points = fields.Float(digits=(5, 2), required=True, help="Points, from 0 to 100.")
+    match = fields.Selection(
+        [("all", "All conditions"), ("any", "Any condition")], default="all", required=True
+    )
+    condition_ids = fields.One2many(
+        "customer.condition",
+        "level_id",
+        string="Conditions",
+        help="Levels are tried from top to bottom; the first whose conditions match wins. "
+        "A level without conditions matches everyone (the last level must be one).",
+    )
+
+    _sql_constraints = [
+        ("points_range", "CHECK(points >= 0 AND points <= 100)", "Points are between 0 and 100."),
+    ]
+
+    @api.depends("dimension_id", "name")
+    def _compute_display_name(self):
+        for level in self:
+            level.display_name = f"{level.dimension_id.name}: {level.name}"

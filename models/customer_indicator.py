@@ -1,0 +1,122 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+KINDS = [
+    ("revenue", "Revenue"),
+    ("revenue_growth", "Revenue growth (%)"),
+    ("order_count", "Order count"),
+    ("avg_order_value", "Average order value"),
+    ("days_since_last_order", "Days since last order"),
+    ("relationship_years", "Relationship (years)"),
+    ("lifetime_orders", "Orders ever"),
+    ("complaint_count", "Complaints"),
+    ("growth_months", "Months of rising revenue"),
+    ("overdue_amount", "Overdue receivable"),
+    ("industry_risk", "Industry risk"),
+    ("partner_field", "Partner field"),
+]
+#: kinds whose thresholds can never be negative (amounts, counts, durations)
+NON_NEGATIVE_KINDS = {
+    "revenue",
+    "order_count",
+    "avg_order_value",
+    "days_since_last_order",
+    "relationship_years",
+    "lifetime_orders",
+    "complaint_count",
+    "growth_months",
+    "overdue_amount",
+}
+NUMERIC_FIELD_TYPES = ("integer", "float", "monetary", "boolean")
+FIELD_TYPES = (*NUMERIC_FIELD_TYPES, "selection")
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class CustomerIndicator(models.Model):
+    """A measure computed for all partners at once (see ``models/indicator_sql.py``)."""
+
+    _name = "customer.indicator"
+    _description = "Classification Indicator"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Technical name used in rules and explanations: lower case, digits, _.",
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    kind = fields.Selection(KINDS, required=True, default="revenue")
+    unit = fields.Char(help="Shown next to the value, e.g. CNY, %, days.")
+    window_months = fields.Integer(
+        string="Window (months)",
+        default=12,
+        required=True,
+        help="Evaluation window for the measures that use one (revenue, orders, complaints).",
+    )
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Partner Field",
+        ondelete="cascade",
+        domain="[('model', '=', 'res.partner'), ('store', '=', True), "
+        "('ttype', 'in', ('integer', 'float', 'monetary', 'boolean', 'selection'))]",
+        help="For partner field indicators: the numeric or selection field to read.",
+    )
+    is_numeric = fields.Boolean(compute="_compute_is_numeric")
+    description = fields.Text(translate=True)
+
+    _sql_constraints = [
+        ("code_uniq", "UNIQUE(code)", "An indicator code must be unique."),
+        ("window_positive", "CHECK(window_months > 0)", "The window must be at least a month."),
+    ]
+
+    @api.depends("kind", "field_id")
+    def _compute_is_numeric(self):
+        for indicator in self:
+            if indicator.kind == "partner_field":
+                indicator.is_numeric = indicator.field_id.ttype in NUMERIC_FIELD_TYPES
+            else:
+                indicator.is_numeric = indicator.kind != "industry_risk"
+
+    @api.constrains("code")
+    def _check_code(self):
+        for indicator in self:
+            if not CODE_RE.match(indicator.code or ""):
+                raise ValidationError(
+                    self.env._(
+                        "The indicator code %(code)s may only hold lower-case letters, "
+                        "digits and underscores, starting with a letter.",
+                        code=indicator.code,
+                    )
+                )
+
+    @api.constrains("kind", "field_id")
+    def _check_field(self):
+        for indicator in self.filtered(lambda i: i.kind == "partner_field"):
+            field = indicator.field_id
+            model_field = self.env["res.partner"]._fields.get(field.name) if field else None
+            if (
+                not field
+                or field.model != "res.partner"
+                or field.ttype not in FIELD_TYPES
+                or not model_field
+                or not model_field.store
+                or model_field.company_dependent
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The indicator %(name)s needs a stored numeric or selection field "
+                        "of the partner (not company-dependent); %(field)s is not one.",
+                        name=indicator.name,
+                        field=field.name or self.env._("no field"),
+                    )
+                )
+
+    def _value_key(self):
+        """The key of this indicator's value in the computed indicator values."""
+        self.ensure_one()
+        if self.kind == "partner_field":
+            return f"field:{self.field_id.name}"
+        return self.kind

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+RECORD_TYPES = [
+    ("visit", "Visit"),
+    ("call", "Call"),
+    ("email", "Email"),
+    ("meeting", "Meeting"),
+    ("complaint", "Complaint"),
+    ("feedback", "Feedback"),
+    ("other", "Other"),
+]
+
+
+class CustomerTrackingRecord(models.Model):
+    """A contact with a customer: visit, call, complaint… (complaints count in stability)."""
+
+    _name = "customer.tracking.record"
+    _description = "Customer Tracking Record"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", required=True, index=True, check_company=True)
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    user_id = fields.Many2one(
+        "res.users", string="Tracked by", required=True, default=lambda self: self.env.user
+    )
+    record_type = fields.Selection(RECORD_TYPES, string="Type", required=True, default="call")
+    summary = fields.Text(required=True)
+    adjustment = fields.Selection(
+        [("upgrade", "Upgrade"), ("keep", "Keep"), ("downgrade", "Downgrade")],
+        string="Suggested Adjustment",
+    )
+    suggested_class_id = fields.Many2one("customer.class", string="Suggested Class")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._mark_complaints()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"record_type", "date", "partner_id"} & set(vals):
+            self._mark_complaints()
+        return res
+
+    def _mark_complaints(self):
+        """A complaint changes the stability dimension: re-evaluate the customer soon."""
+        complaints = self.filtered(lambda r: r.record_type == "complaint")
+        complaints.commercial_partner_id._mark_for_reclassification()

@@ -1,0 +1,284 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+from .res_partner import BATCH_SIZE
+
+PARAM_SCOPE_DOMAIN = "customer_classification.scope_domain"
+PARAM_CRON_CURSOR = "customer_classification.reclassify_cursor"
+DEFAULT_SCOPE_DOMAIN = "['|', ('customer_rank', '>', 0), ('classification_prospect', '=', True)]"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_class_id = fields.Many2one(
+        "customer.class",
+        string="Customer Class",
+        company_dependent=True,
+        readonly=True,
+        help="Effective class in the current company: the override if any, else the "
+        "engine's class.",
+    )
+    classification_score = fields.Float(
+        string="Classification Score",
+        company_dependent=True,
+        readonly=True,
+        digits=(5, 2),
+        help="Σ weight × points / 100, from 0 to 100, in the current company.",
+    )
+    classification_prospect = fields.Boolean(
+        string="Prospect", help="Classify this partner even though it never bought."
+    )
+    classification_cooperation_start = fields.Date(
+        string="Cooperation Start",
+        help="Start of the relationship; when empty, the first posted invoice counts.",
+    )
+    classification_outdated = fields.Boolean(
+        copy=False, index=True, help="Something changed: re-evaluate at the next light run."
+    )
+    classification_ids = fields.One2many(
+        "customer.classification", "partner_id", string="Classifications"
+    )
+    classification_id = fields.Many2one(
+        "customer.classification",
+        compute="_compute_classification_id",
+        string="Current Classification",
+    )
+    classification_computed_class_id = fields.Many2one(
+        "customer.class", compute="_compute_classification_id", string="Engine Proposal"
+    )
+    classification_rule_id = fields.Many2one(
+        "customer.class.rule", compute="_compute_classification_id", string="Matched Rule"
+    )
+    classification_override_class_id = fields.Many2one(
+        "customer.class", compute="_compute_classification_id", string="Override"
+    )
+    classification_override_reason = fields.Text(
+        compute="_compute_classification_id", string="Override Reason"
+    )
+    classification_override_until = fields.Date(
+        compute="_compute_classification_id", string="Override Until"
+    )
+    classification_proposed_class_id = fields.Many2one(
+        "customer.class", compute="_compute_classification_id", string="Pending Class"
+    )
+    classification_explanation_html = fields.Html(
+        compute="_compute_classification_id", string="Why", sanitize=False
+    )
+    classification_history_ids = fields.One2many(
+        "customer.classification.history", "partner_id", string="Classification History"
+    )
+    tracking_record_ids = fields.One2many("customer.tracking.record", "partner_id")
+    tracking_record_count = fields.Integer(compute="_compute_tracking_record_count")
+
+    @api.depends_context("company")
+    def _compute_classification_id(self):
+        results = self.env["customer.classification"].search(
+            [
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                ("company_id", "=", self.env.company.id),
+            ]
+        )
+        by_partner = {result.partner_id.id: result for result in results}
+        empty = self.env["customer.classification"]
+        for partner in self:
+            result = by_partner.get(partner.commercial_partner_id.id, empty)
+            partner.classification_id = result
+            partner.classification_computed_class_id = result.computed_class_id
+            partner.classification_rule_id = result.rule_id
+            partner.classification_override_class_id = result.override_class_id
+            partner.classification_override_reason = result.override_reason
+            partner.classification_override_until = result.override_until
+            partner.classification_proposed_class_id = result.proposed_class_id
+            partner.classification_explanation_html = result.explanation_html
+
+    def _compute_tracking_record_count(self):
+        counts = dict(
+            self.env["customer.tracking.record"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.tracking_record_count = counts.get(partner.commercial_partner_id, 0)
+
+    # ------------------------------------------------------------------
+    # Scope and entry point
+    # ------------------------------------------------------------------
+    @api.model
+    def _classification_scope_domain(self):
+        """Commercial partners the administrator chose, never companies' or users' own."""
+        raw = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PARAM_SCOPE_DOMAIN, DEFAULT_SCOPE_DOMAIN)
+        )
+        company_partners = self.env["res.company"].sudo().search([]).partner_id  # pylint: disable=no-search-all
+        return [
+            "|",
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            ("id", "not in", company_partners.ids),
+            "!",
+            ("user_ids.share", "=", False),
+            *safe_eval(raw or "[]"),
+        ]
+
+    def _reclassify(self, companies=None, origin="manual"):
+        """Classify these partners (empty recordset: everyone in scope) in ``companies``.
+
+        The one entry point of the engine, used by the schedule, the Reclassify
+        buttons and configuration changes. Works in batches; returns the number of
+        results that changed.
+        """
+        Classification = self.env["customer.classification"].sudo()
+        companies = companies or self.env.company
+        changed = 0
+        for company in companies:
+            Partner = self.with_company(company).sudo().with_context(active_test=False)
+            scope = self._classification_scope_domain()
+            if self:
+                partners = Partner.browse(self.commercial_partner_id.ids).filtered_domain(scope)
+            else:
+                partners = Partner.search(scope, order="id")
+            for start in range(0, len(partners), BATCH_SIZE):
+                changed += Classification._run(
+                    company, partners[start : start + BATCH_SIZE], origin
+                )
+        return changed
+
+    def _customer_code_class_prefixes(self):
+        """``{class}`` in code schemes: the code prefix of the partner's class."""
+        res = super()._customer_code_class_prefixes()
+        self.flush_model(["customer_class_id", "commercial_partner_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT p.id, c.code_prefix
+                  FROM res_partner p
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                  JOIN customer_class c ON c.id = (cp.customer_class_id ->> %s)::int
+                 WHERE p.id = ANY(%s) AND c.code_prefix IS NOT NULL
+                """,
+                str(self.env.company.id),
+                self.ids,
+            )
+        )
+        res.update(dict(rows))
+        return res
+
+    def _write_classification_columns(self, company, rows):
+        """Set class and score of ``rows`` ``(partner_id, class_id, score)`` for ``company``."""
+        self.flush_model(["customer_class_id", "classification_score"])
+        key = str(company.id)
+        values = SQL(", ").join(SQL("(%s, %s::int, %s::float8)", *row) for row in rows)
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET customer_class_id = COALESCE(p.customer_class_id, '{}'::jsonb)
+                           || jsonb_build_object(%(key)s::text, v.cls),
+                       classification_score = COALESCE(p.classification_score, '{}'::jsonb)
+                           || jsonb_build_object(%(key)s::text, v.score)
+                  FROM (VALUES %(values)s) AS v(id, cls, score)
+                 WHERE p.id = v.id
+                """,
+                key=key,
+                values=values,
+            )
+        )
+        self.invalidate_model(["customer_class_id", "classification_score"])
+
+    def _mark_for_reclassification(self):
+        """Flag commercial partners for the light, frequent run."""
+        ids = self.commercial_partner_id.ids
+        if ids:
+            self.flush_model(["classification_outdated"])
+            self.env.execute_query(
+                SQL(
+                    "UPDATE res_partner SET classification_outdated = TRUE"
+                    " WHERE id = ANY(%s) AND classification_outdated IS NOT TRUE",
+                    ids,
+                )
+            )
+            self.invalidate_model(["classification_outdated"])
+
+    # ------------------------------------------------------------------
+    # Scheduled actions: batches, progress, resumable
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_reclassify(self):
+        """Full run, one batch per call; the cursor survives a kill, so a rerun resumes."""
+        params = self.env["ir.config_parameter"].sudo()
+        companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
+        company_id, last_id = (
+            int(x) for x in (params.get_param(PARAM_CRON_CURSOR) or "0:0").split(":")
+        )
+        for company in companies.filtered(lambda c: c.id >= company_id):
+            Partner = self.with_company(company).sudo().with_context(active_test=False)
+            domain = self._classification_scope_domain()
+            if company.id != company_id:
+                last_id = 0
+            batch = Partner.search([*domain, ("id", ">", last_id)], order="id", limit=BATCH_SIZE)
+            if not batch:
+                continue
+            self.env["customer.classification"].sudo()._run(company, batch, "schedule")
+            remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
+            params.set_param(PARAM_CRON_CURSOR, f"{company.id}:{batch[-1].id}")
+            later = companies.filtered(lambda c, cid=company.id: c.id > cid)
+            self.env["ir.cron"]._notify_progress(
+                done=len(batch), remaining=remaining + (len(later) and 1)
+            )
+            return
+        params.set_param(PARAM_CRON_CURSOR, "0:0")
+        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+
+    @api.model
+    def _cron_reclassify_outdated(self):
+        """Light run: only partners whose invoices, orders or complaints changed."""
+        Partner = self.sudo().with_context(active_test=False)
+        batch = Partner.search([("classification_outdated", "=", True)], limit=BATCH_SIZE)
+        if batch:
+            companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
+            batch._reclassify(companies, origin="schedule")
+            batch.flush_model()
+            self.env.execute_query(
+                SQL(
+                    "UPDATE res_partner SET classification_outdated = FALSE WHERE id = ANY(%s)",
+                    batch.ids,
+                )
+            )
+            batch.invalidate_recordset(["classification_outdated"])
+        remaining = Partner.search_count([("classification_outdated", "=", True)])
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    def action_reclassify(self):
+        self._reclassify(origin="manual")
+        return True
+
+    def action_open_classification_override(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Override the class of %(partner)s", partner=self.display_name),
+            "res_model": "customer.classification.override.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": [self.commercial_partner_id.id]},
+        }
+
+    def action_view_tracking_records(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Tracking Records"),
+            "res_model": "customer.tracking.record",
+            "view_mode": "list,form",
+            "domain": [("commercial_partner_id", "=", self.commercial_partner_id.id)],
+            "context": {"default_partner_id": self.id},
+        }
