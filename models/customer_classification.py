@@ -192,6 +192,8 @@ class CustomerClassification(models.Model):
         if not partners:
             return 0
         standard = self._standard(company)
+        # the indicators read invoices, orders, complaints and partners in SQL
+        self.env.flush_all()
         today = fields.Date.context_today(self.with_company(company))
         values = self._indicator_values(company, partners.ids, today)
         existing = self._existing(company, partners.ids)

@@ -219,4 +219,4 @@ def relationship_years(first_order, cooperation_start, date_to):
         return 0.0
     # calendar years, so that exactly two years after the start counts as 2.0
     delta = relativedelta(date_to, start)
-    return round(delta.years + (delta.months * 30.4375 + delta.days) / 365.25, 2)
+    return round(delta.years + (delta.months * 30.4375 + delta.days) / 365.25, 4)
