@@ -43,6 +43,20 @@ class CustomerClass(models.Model):
         ),
     ]
 
+    @api.constrains("active")
+    def _check_used_by_rules(self):
+        rules = self.env["customer.class.rule"].search(
+            [("class_id", "in", self.filtered(lambda c: not c.active).ids)]
+        )
+        if rules:
+            raise ValidationError(
+                self.env._(
+                    "The class %(cls)s is used by the rule %(rule)s: archive or change the rule first.",
+                    cls=rules[0].class_id.name,
+                    rule=rules[0].name,
+                )
+            )
+
 
 class CustomerClassRule(models.Model):
     """Ordered rule: levels, score range and indicator conditions -> class."""
