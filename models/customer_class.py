@@ -51,7 +51,8 @@ class CustomerClass(models.Model):
         if rules:
             raise ValidationError(
                 self.env._(
-                    "The class %(cls)s is used by the rule %(rule)s: archive or change the rule first.",
+                    "The class %(cls)s is used by the rule %(rule)s: archive or change "
+                    "the rule first.",
                     cls=rules[0].class_id.name,
                     rule=rules[0].name,
                 )

@@ -26,6 +26,7 @@ from . import indicator_sql
 PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
 PARAM_REVIEW_MODE = "customer_classification.review_mode"
 PARAM_WINDOW = "customer_classification.window_months"
+PARAM_PENDING_ORIGIN = "customer_classification.pending_origin"
 
 
 class CustomerClassification(models.Model):
@@ -334,6 +335,7 @@ class CustomerClassification(models.Model):
         """A change of the standard: reclassify everyone soon, in the background."""
         cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
         if cron and companies:
+            self.env["ir.config_parameter"].sudo().set_param(PARAM_PENDING_ORIGIN, "config")
             cron.sudo()._trigger()
 
     # ------------------------------------------------------------------

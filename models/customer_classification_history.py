@@ -35,6 +35,8 @@ class CustomerClassificationHistory(models.Model):
         "res.users", string="By", default=lambda self: self.env.user, readonly=True
     )
     reason = fields.Text(readonly=True)
+    old_code = fields.Char(string="Old Code", readonly=True)
+    new_code = fields.Char(string="New Code", readonly=True)
     snapshot = fields.Json(readonly=True, help="Indicator values, levels and rule at the time.")
 
     @api.model_create_multi
@@ -86,6 +88,39 @@ class CustomerClassificationHistory(models.Model):
                 """,
                 company=company.id,
                 origin=origin,
+                now=now,
+                uid=self.env.uid,
+                values=values,
+            )
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _log_code_changes(self, rows, reason=None):
+        """Code changes ``(partner_id, old_code, new_code)`` land here too (origin: code)."""
+        if not rows:
+            return
+        now = fields.Datetime.now()
+        values = SQL(", ").join(
+            SQL("(%s::int, %s::text, %s::text)", pid, old, new) for pid, old, new in rows
+        )
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO customer_classification_history
+                    (partner_id, company_id, old_class_id, new_class_id, old_score, new_score,
+                     old_code, new_code, reason, origin, date, user_id, create_uid,
+                     create_date, write_uid, write_date)
+                SELECT v.pid, COALESCE(p.company_id, %(company)s), c.class_id, c.class_id,
+                       c.score, c.score, v.old_code, v.new_code, %(reason)s, 'code', %(now)s,
+                       %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM (VALUES %(values)s) AS v(pid, old_code, new_code)
+                  JOIN res_partner p ON p.id = v.pid
+             LEFT JOIN customer_classification c
+                    ON c.partner_id = v.pid AND c.company_id = COALESCE(p.company_id, %(company)s)
+                """,
+                company=self.env.company.id,
+                reason=reason,
                 now=now,
                 uid=self.env.uid,
                 values=values,

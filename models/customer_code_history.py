@@ -42,7 +42,12 @@ class CustomerCodeHistory(models.Model):
         self.check_access("create")
         if not self.env.su:
             raise UserError(self.env._("Customer code history is written by the system only."))
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        for record in records:
+            self.env["customer.classification.history"]._log_code_changes(
+                [(record.partner_id.id, record.old_code, record.new_code)], record.reason
+            )
+        return records
 
     def write(self, vals):  # pylint: disable=method-required-super
         self.check_access("write")
@@ -79,3 +84,4 @@ class CustomerCodeHistory(models.Model):
             )
         )
         self.invalidate_model()
+        self.env["customer.classification.history"]._log_code_changes(rows, reason)

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from .customer_classification import PARAM_PENDING_ORIGIN
 from .res_partner import BATCH_SIZE
 
 PARAM_SCOPE_DOMAIN = "customer_classification.scope_domain"
@@ -224,7 +225,9 @@ class ResPartner(models.Model):
             batch = Partner.search([*domain, ("id", ">", last_id)], order="id", limit=BATCH_SIZE)
             if not batch:
                 continue
-            self.env["customer.classification"].sudo()._run(company, batch, "schedule")
+            # after a change of the standard, the run is recorded as a configuration change
+            origin = params.get_param(PARAM_PENDING_ORIGIN) or "schedule"
+            self.env["customer.classification"].sudo()._run(company, batch, origin)
             remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
             params.set_param(PARAM_CRON_CURSOR, f"{company.id}:{batch[-1].id}")
             later = companies.filtered(lambda c, cid=company.id: c.id > cid)
@@ -233,6 +236,7 @@ class ResPartner(models.Model):
             )
             return
         params.set_param(PARAM_CRON_CURSOR, "0:0")
+        params.set_param(PARAM_PENDING_ORIGIN, False)
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
     @api.model
@@ -260,6 +264,21 @@ class ResPartner(models.Model):
     def action_reclassify(self):
         self._reclassify(origin="manual")
         return True
+
+    @api.model
+    def action_reclassify_all(self):
+        """Reclassify every customer in the background, in batches."""
+        self.env.ref("customer_classification.ir_cron_reclassify").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "Every customer will be re-evaluated in the background, in batches."
+                ),
+            },
+        }
 
     def action_open_classification_override(self):
         self.ensure_one()

@@ -158,7 +158,10 @@ class TestDefaultStandard(ClassificationCase):
         partner = self.customer()
         self.invoice(partner, 600_000)
         self.classify(partner, origin="schedule")
-        history = self.History.search([("partner_id", "=", partner.id)])
+        # the customer code given at creation is in the history too
+        code_row = self.History.search([("partner_id", "=", partner.id), ("origin", "=", "code")])
+        self.assertEqual((code_row.old_code, code_row.new_code), (False, partner.customer_code))
+        history = self.History.search([("partner_id", "=", partner.id), ("origin", "!=", "code")])
         self.assertEqual(len(history), 1)
         self.assertRecordValues(
             history,
@@ -173,7 +176,7 @@ class TestDefaultStandard(ClassificationCase):
         )
         self.assertEqual(history.snapshot["indicators"]["revenue"], 600_000)
         self.classify(partner, origin="schedule")
-        self.assertEqual(self.History.search_count([("partner_id", "=", partner.id)]), 1)
+        self.assertEqual(self.History.search_count([("partner_id", "=", partner.id)]), 2)
         self.invoice(partner, 500_000)
         self.classify(partner, origin="schedule")
         last = self.History.search([("partner_id", "=", partner.id)], limit=1)
