@@ -66,6 +66,21 @@ class CustomerCondition(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        conditions = super().create(vals_list)
+        conditions._mark_configuration_changed()
+        return conditions
+
+    def write(self, vals):
+        res = super().write(vals)
+        self._mark_configuration_changed()
+        return res
+
+    def _mark_configuration_changed(self):
+        companies = self.level_id.company_id | self.rule_id.company_id
+        self.env["customer.classification"]._mark_configuration_changed(companies)
+
     def _values(self):
         self.ensure_one()
         return tuple(v.strip() for v in (self.value_text or "").split(",") if v.strip())

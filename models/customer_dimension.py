@@ -124,6 +124,11 @@ class CustomerDimensionLevel(models.Model):
         ("points_range", "CHECK(points >= 0 AND points <= 100)", "Points are between 0 and 100."),
     ]
 
+    def write(self, vals):
+        res = super().write(vals)
+        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
+        return res
+
     @api.depends("dimension_id", "name")
     def _compute_display_name(self):
         for level in self:
