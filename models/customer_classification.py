@@ -42,14 +42,14 @@ class CustomerClassification(models.Model):
     computed_class_id = fields.Many2one(
         "customer.class", string="Proposed by the Engine", readonly=True
     )
-    class_id = fields.Many2one("customer.class", string="Class", readonly=True, index=True)
+    class_id = fields.Many2one("customer.class", readonly=True, index=True)
     score = fields.Float(digits=(5, 2), readonly=True)
     rule_id = fields.Many2one("customer.class.rule", string="Matched Rule", readonly=True)
     explanation = fields.Json(readonly=True)
     evaluated_at = fields.Datetime(readonly=True, help="When the result last changed.")
     override_class_id = fields.Many2one("customer.class", string="Override", readonly=True)
     override_reason = fields.Text(readonly=True)
-    override_until = fields.Date(string="Override Until", readonly=True)
+    override_until = fields.Date(readonly=True)
     override_user_id = fields.Many2one("res.users", string="Overridden by", readonly=True)
     proposed_class_id = fields.Many2one(
         "customer.class",
@@ -134,7 +134,8 @@ class CustomerClassification(models.Model):
     @api.model
     def _indicator_values(self, company, partner_ids, date_to):
         """``{partner_id: {key: value}}`` for every active indicator."""
-        indicators = self.env["customer.indicator"].search([])
+        # a few dozen indicators at most
+        indicators = self.env["customer.indicator"].search([])  # pylint: disable=no-search-all
         source = self._param(PARAM_REVENUE_SOURCE, "invoice")
         default_window = int(self._param(PARAM_WINDOW, 12) or 12)
         values = {pid: {} for pid in partner_ids}

@@ -35,8 +35,8 @@ class CustomerClassificationHistory(models.Model):
         "res.users", string="By", default=lambda self: self.env.user, readonly=True
     )
     reason = fields.Text(readonly=True)
-    old_code = fields.Char(string="Old Code", readonly=True)
-    new_code = fields.Char(string="New Code", readonly=True)
+    old_code = fields.Char(readonly=True)
+    new_code = fields.Char(readonly=True)
     snapshot = fields.Json(readonly=True, help="Indicator values, levels and rule at the time.")
 
     @api.model_create_multi

@@ -36,7 +36,7 @@ class CustomerTrackingRecord(models.Model):
         [("upgrade", "Upgrade"), ("keep", "Keep"), ("downgrade", "Downgrade")],
         string="Suggested Adjustment",
     )
-    suggested_class_id = fields.Many2one("customer.class", string="Suggested Class")
+    suggested_class_id = fields.Many2one("customer.class")
 
     @api.model_create_multi
     def create(self, vals_list):

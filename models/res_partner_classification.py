@@ -15,14 +15,12 @@ class ResPartner(models.Model):
 
     customer_class_id = fields.Many2one(
         "customer.class",
-        string="Customer Class",
         company_dependent=True,
         readonly=True,
         help="Effective class in the current company: the override if any, else the "
         "engine's class.",
     )
     classification_score = fields.Float(
-        string="Classification Score",
         company_dependent=True,
         readonly=True,
         digits=(5, 2),
@@ -67,9 +65,7 @@ class ResPartner(models.Model):
     classification_explanation_html = fields.Html(
         compute="_compute_classification_id", string="Why", sanitize=False
     )
-    classification_history_ids = fields.One2many(
-        "customer.classification.history", "partner_id", string="Classification History"
-    )
+    classification_history_ids = fields.One2many("customer.classification.history", "partner_id")
     tracking_record_ids = fields.One2many("customer.tracking.record", "partner_id")
     tracking_record_count = fields.Integer(compute="_compute_tracking_record_count")
 

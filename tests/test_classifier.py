@@ -13,6 +13,7 @@ def level(lid, points, *conditions, match_all=True, name=None):
 
 class TestClassifier(TestCase):
     def setUp(self):
+        super().setUp()
         value = cl.Dimension(
             id=1,
             name="Value",

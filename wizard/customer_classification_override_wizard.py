@@ -9,7 +9,7 @@ class CustomerClassificationOverrideWizard(models.TransientModel):
     _description = "Override Customer Class"
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
-    class_id = fields.Many2one("customer.class", string="Class", required=True)
+    class_id = fields.Many2one("customer.class", required=True)
     reason = fields.Text(required=True)
     date_until = fields.Date(
         string="Until", help="Leave empty to keep the override until it is removed."
