@@ -179,10 +179,11 @@ def check_weights(weights, _=_plain):
     """Weights of the active dimensions must total 100."""
     total = round(sum(weights), 4)
     if weights and abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
+        shown = f"{total:g}"
         raise StandardError(
             _(
                 "The weights of the active dimensions must total 100 %%, not %(total)s %%.",
-                total=f"{total:g}",
+                total=shown,
             )
         )
 
