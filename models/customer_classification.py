@@ -357,58 +357,34 @@ class CustomerClassification(models.Model):
     @api.model
     def _set_override(self, company, partners, klass, reason, until):
         results = self._ensure_results(company, partners)
-        history = [
-            {
-                "partner_id": r.partner_id.id,
-                "old_class_id": r.class_id.id,
-                "new_class_id": klass.id,
-                "old_score": r.score,
-                "new_score": r.score,
-                "snapshot": r.explanation,
-            }
-            for r in results
-        ]
-        results.write(
-            {
-                "override_class_id": klass.id,
-                "override_reason": reason,
-                "override_until": until,
-                "override_user_id": self.env.uid,
-                "class_id": klass.id,
-                "proposed_class_id": False,
-            }
-        )
-        results._sync_partner_columns(company)
-        self.env["customer.classification.history"]._log(company, history, "manual", reason)
+        vals = {
+            "override_class_id": klass.id,
+            "override_reason": reason,
+            "override_until": until,
+            "override_user_id": self.env.uid,
+            "class_id": klass.id,
+            "proposed_class_id": False,
+        }
+        self._apply_manual_change(company, [(r, vals) for r in results], reason)
 
     def action_remove_override(self):
         """Back to the engine's class."""
         self._check_manager()
         for company in self.company_id:
             results = self.filtered(lambda r, c=company: r.company_id == c and r.override_class_id)
-            history = [
-                {
-                    "partner_id": r.partner_id.id,
-                    "old_class_id": r.class_id.id,
-                    "new_class_id": r.computed_class_id.id,
-                    "old_score": r.score,
-                    "new_score": r.score,
-                }
-                for r in results
-            ]
-            for result in results:
-                result.sudo().write(
+            changes = [
+                (
+                    r,
                     {
                         "override_class_id": False,
                         "override_reason": False,
                         "override_until": False,
-                        "class_id": result.computed_class_id.id,
-                    }
+                        "class_id": r.computed_class_id.id,
+                    },
                 )
-            results._sync_partner_columns(company)
-            self.env["customer.classification.history"].sudo()._log(
-                company, history, "manual", self.env._("Override removed")
-            )
+                for r in results
+            ]
+            self._apply_manual_change(company, changes, self.env._("Override removed"))
         return True
 
     def action_accept_proposal(self):
@@ -416,31 +392,40 @@ class CustomerClassification(models.Model):
         self._check_manager()
         for company in self.company_id:
             results = self.filtered(lambda r, c=company: r.company_id == c and r.proposed_class_id)
-            history = [
-                {
-                    "partner_id": r.partner_id.id,
-                    "old_class_id": r.class_id.id,
-                    "new_class_id": r.proposed_class_id.id,
-                    "old_score": r.score,
-                    "new_score": r.proposed_score,
-                    "snapshot": r.explanation,
-                }
-                for r in results
-            ]
-            for result in results:
-                result.sudo().write(
+            changes = [
+                (
+                    r,
                     {
-                        "class_id": result.proposed_class_id.id,
-                        "score": result.proposed_score,
+                        "class_id": r.proposed_class_id.id,
+                        "score": r.proposed_score,
                         "proposed_class_id": False,
                         "proposed_score": 0.0,
-                    }
+                    },
                 )
-            results._sync_partner_columns(company)
-            self.env["customer.classification.history"].sudo()._log(
-                company, history, "manual", self.env._("Proposal accepted")
-            )
+                for r in results
+            ]
+            self._apply_manual_change(company, changes, self.env._("Proposal accepted"))
         return True
+
+    @api.model
+    def _apply_manual_change(self, company, changes, reason):
+        """Write ``(result, vals)`` changes of a manager, sync partners, log the history."""
+        history = []
+        for result, vals in changes:
+            history.append(
+                {
+                    "partner_id": result.partner_id.id,
+                    "old_class_id": result.class_id.id,
+                    "new_class_id": vals.get("class_id", result.class_id.id),
+                    "old_score": result.score,
+                    "new_score": vals.get("score", result.score),
+                    "snapshot": result.explanation,
+                }
+            )
+            result.sudo().write(vals)
+        results = self.browse([result.id for result, _vals in changes])
+        results._sync_partner_columns(company)
+        self.env["customer.classification.history"].sudo()._log(company, history, "manual", reason)
 
     def action_reject_proposal(self):
         """Review mode: keep the current classes (the engine proposes again if still true)."""
