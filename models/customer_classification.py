@@ -194,6 +194,8 @@ class CustomerClassification(models.Model):
         if not partners:
             return 0
         standard = self._standard(company)
+        if not standard.rules:
+            return 0  # this company has no standard (yet): nothing to classify with
         # the indicators read invoices, orders, complaints and partners in SQL
         self.env.flush_all()
         today = fields.Date.context_today(self.with_company(company))
