@@ -33,6 +33,17 @@ class ResPartner(models.Model):
         string="Cooperation Start",
         help="Start of the relationship; when empty, the first posted invoice counts.",
     )
+    classification_size_band = fields.Selection(
+        [
+            ("micro", "Micro (fewer than 10 employees)"),
+            ("small", "Small (10 to 49)"),
+            ("medium", "Medium (50 to 249)"),
+            ("large", "Large (250 or more)"),
+        ],
+        string="Company Size",
+        help="Size band, usable as a partner field indicator (large vs. small and medium "
+        "customers).",
+    )
     classification_outdated = fields.Boolean(
         copy=False, index=True, help="Something changed: re-evaluate at the next light run."
     )

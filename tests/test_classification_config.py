@@ -185,6 +185,30 @@ class TestConfiguration(ClassificationCase):
         self.assertEqual(result.rule_id, rule)
         self.assertEqual(result.explanation["indicators"]["field:customer_rank"], 7)
 
+    def test_company_size_band_indicator(self):
+        size = self.env.ref("customer_classification.indicator_company_size")
+        self.env["customer.class.rule"].create(
+            {
+                "name": "Large accounts",
+                "sequence": 1,
+                "class_id": self.classes["potential"].id,
+                "condition_ids": [
+                    (
+                        0,
+                        0,
+                        {"indicator_id": size.id, "operator": "in", "value_text": "large, medium"},
+                    )
+                ],
+            }
+        )
+        large, small = (
+            self.customer(classification_size_band="large"),
+            self.customer(classification_size_band="small"),
+        )
+        results = {r.partner_id: r for r in self.classify(large | small)}
+        self.assertEqual(results[large].class_id, self.classes["potential"])
+        self.assertEqual(results[small].class_id, self.classes["prospect"])
+
     def test_engine_refuses_inconsistent_standard(self):
         self.value.with_context(customer_defer_weight_check=True).weight = 10
         with self.assertRaisesRegex(UserError, "must total 100"):
