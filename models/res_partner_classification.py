@@ -224,7 +224,10 @@ class ResPartner(models.Model):
         company_id, last_id = (
             int(x) for x in (params.get_param(PARAM_CRON_CURSOR) or "0:0").split(":")
         )
+        Rule = self.env["customer.class.rule"].sudo()
         for company in companies.filtered(lambda c: c.id >= company_id):
+            if not Rule.search_count([("company_id", "=", company.id)], limit=1):
+                continue  # no standard in this company
             Partner = self.with_company(company).sudo().with_context(active_test=False)
             domain = self._classification_scope_domain()
             if company.id != company_id:
