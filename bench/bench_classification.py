@@ -4,7 +4,8 @@ Generates customer companies and three years of posted invoices (a few large cus
 many small ones), then times a full reclassification, an unchanged rerun, an incremental
 run after 1,000 new invoices, and a naive per-partner ORM loop on a sample, extrapolated.
 Targets on 2 cores: full <= 30 s, rerun <= 15 s, incremental <= 2 s, peak memory <= 1 GB,
->= 30x faster than the naive way.
+>= 30x faster than the naive way (whose result must match the engine's, class and score).
+A miss is reported, not raised. About 4 minutes with the defaults, 2 of them generating.
 
 Usage: cd bench && python3 bench_classification.py [--partners 100000] [--lines 1000000]
        [--sample 300] [--keep] [--db NAME]
@@ -12,23 +13,18 @@ Usage: cd bench && python3 bench_classification.py [--partners 100000] [--lines 
 
 import random
 from collections import defaultdict
+from types import SimpleNamespace
 
 from dateutil.relativedelta import relativedelta
 
-from _common import (
-    Timer,
-    bench_database,
-    environment,
-    insert_customers,
-    machine,
-    parse_args,
-    peak_rss_mb,
-)
+from _common import Timer, bench_database, environment, insert_customers, machine
+from _common import parse_args, peak_rss_mb
 
 from odoo import fields
 
-DAYS = 1096  # three years of invoices
+DAYS = 1096  # three years of invoices, ending today
 LINES_PER_INVOICE = 3  # on average: one line per invoice, the rest spread at random
+ONE_DAY = relativedelta(days=1)
 
 MOVES_SQL = """
 DROP TABLE IF EXISTS bench_move, bench_line;
@@ -38,9 +34,10 @@ SELECT %(base)s + x.g AS id, c.id AS partner_id, c.name, x.d AS date,
        CASE WHEN x.refund THEN -1 ELSE 1 END AS sign,
        CASE WHEN x.refund THEN 'RINV/' ELSE 'INV/' END || extract(year FROM x.d) || '/' AS prefix,
        x.d > current_date - 45 OR random() < 0.02 AS unpaid
-  FROM (SELECT g, 1 + floor(%(customers)s * random() ^ 3)::int AS rn, random() < 0.05 AS refund,
+  FROM (SELECT g, 1 + floor(n * random() ^ 3)::int AS rn, random() < 0.05 AS refund,
                current_date - floor(%(days)s * random())::int AS d
-          FROM generate_series(0, %(invoices)s - 1) g) x
+          FROM generate_series(0, %(invoices)s - 1) g,
+               (SELECT count(*) AS n FROM bench_customer) customers) x
   JOIN bench_customer c USING (rn);
 -- Every invoice gets one line, the other lines go to invoices at random.
 CREATE TEMP TABLE bench_line AS
@@ -74,17 +71,16 @@ INSERT INTO account_move_line
      create_uid, create_date, write_uid, write_date)
 SELECT a.id, a.name, a.journal_id, a.company_id, a.currency_id, a.currency_id, %(income)s,
        a.partner_id, 'product', 'posted', a.date, a.invoice_date, NULL, 'Bench product', 10,
-       1, l.amount, l.amount, l.amount, 0, CASE WHEN s.sign < 0 THEN l.amount ELSE 0 END,
-       CASE WHEN s.sign > 0 THEN l.amount ELSE 0 END, -s.sign * l.amount, -s.sign * l.amount,
-       0, 0, false, 1, now(), 1, now()
+       1, l.amount, l.amount, l.amount, 0, greatest(b.balance, 0), greatest(-b.balance, 0),
+       b.balance, b.balance, 0, 0, false, 1, now(), 1, now()
   FROM bench_line l JOIN account_move a ON a.id = l.move_id,
-       LATERAL (SELECT CASE WHEN a.move_type = 'out_refund' THEN -1 ELSE 1 END AS sign) s
+       LATERAL (SELECT -sign(a.amount_total_signed) * l.amount AS balance) b
 UNION ALL
 SELECT a.id, a.name, a.journal_id, a.company_id, a.currency_id, a.currency_id, %(receivable)s,
        a.partner_id, 'payment_term', 'posted', a.date, a.invoice_date, a.invoice_date_due,
        a.name, 10, NULL, NULL, NULL, NULL, 0, greatest(a.amount_total_signed, 0),
        greatest(-a.amount_total_signed, 0), a.amount_total_signed, a.amount_total_signed,
-       a.amount_residual_signed, a.amount_residual_signed, a.amount_residual_signed = 0,
+       a.amount_residual_signed, a.amount_residual_signed, a.payment_state = 'paid',
        1, now(), 1, now()
   FROM account_move a WHERE a.id IN (SELECT id FROM bench_move);
 """
@@ -120,13 +116,10 @@ def accounting(env):
 
 def insert_invoices(cr, accounts, invoices, lines, days):
     """``invoices`` posted customer invoices (5 % refunds) holding ``lines`` product lines."""
-    cr.execute("SELECT count(*) FROM bench_customer")
-    customers = cr.fetchone()[0]
-    cr.execute("SELECT nextval('account_move_id_seq')")
-    base = cr.fetchone()[0]
-    cr.execute("SELECT setval('account_move_id_seq', %s)", [base + invoices])
-    params = dict(accounts, base=base, customers=customers, days=days)
-    cr.execute(MOVES_SQL, dict(params, invoices=invoices, lines=lines))
+    # reserve the ids base .. base + invoices - 1
+    sql = "SELECT setval('account_move_id_seq', nextval('account_move_id_seq') + %s) - %s"
+    base = count(cr, sql, [invoices, invoices])
+    cr.execute(MOVES_SQL, dict(accounts, base=base, invoices=invoices, lines=lines, days=days))
 
 
 def generate(env, args):
@@ -136,11 +129,11 @@ def generate(env, args):
     # insert_customers' UPDATE cannot see the rows its own CTE inserts: set it here.
     cr.execute(
         "UPDATE res_partner SET commercial_partner_id = id"
-        " WHERE commercial_partner_id IS NULL AND name LIKE 'Bench customer %%'"
+        " WHERE commercial_partner_id IS NULL AND name LIKE 'Bench customer %'"
     )
     cr.execute(
         "CREATE TEMP TABLE bench_customer AS SELECT id, name, row_number() OVER"
-        " (ORDER BY random()) AS rn FROM res_partner WHERE name LIKE 'Bench customer %%'"
+        " (ORDER BY random()) AS rn FROM res_partner WHERE name LIKE 'Bench customer %'"
     )
     insert_invoices(cr, accounts, args.lines // LINES_PER_INVOICE, args.lines, DAYS)
     cr.execute(COMPLAINTS_SQL, accounts)
@@ -149,20 +142,16 @@ def generate(env, args):
     return accounts
 
 
-def naive_classify(env, company, partner, standard, today, indicator_sql):
+def naive_classify(env, partner, run):
     """One partner the ORM way: read its invoices, add up in Python, write the result."""
+    company, today, isql = run.company, run.today, run.indicator_sql
     window_from = today - relativedelta(months=12)
     prev_from = window_from - relativedelta(months=12)
     month_end = today.replace(day=1)
-    month_start = month_end - relativedelta(months=indicator_sql.MONTHS_FOR_GROWTH + 1)
+    month_start = month_end - relativedelta(months=isql.MONTHS_FOR_GROWTH + 1)
+    mine = [("commercial_partner_id", "=", partner.id), ("company_id", "=", company.id)]
     moves = env["account.move"].search(
-        [
-            ("commercial_partner_id", "=", partner.id),
-            ("company_id", "=", company.id),
-            ("state", "=", "posted"),
-            ("move_type", "in", ("out_invoice", "out_refund")),
-            ("invoice_date", "!=", False),
-        ]
+        [*mine, ("state", "=", "posted"), ("move_type", "in", ("out_invoice", "out_refund"))]
     )
     revenue = prev = overdue = 0.0
     orders = lifetime = 0
@@ -185,14 +174,9 @@ def naive_classify(env, company, partner, standard, today, indicator_sql):
             monthly[day.replace(day=1)] += amount
         if move.payment_state in ("not_paid", "partial") and move.invoice_date_due < today:
             overdue += move.amount_residual_signed
+    period = [("date", ">=", window_from + ONE_DAY), ("date", "<", today + ONE_DAY)]
     complaints = env["customer.tracking.record"].search_count(
-        [
-            ("record_type", "=", "complaint"),
-            ("company_id", "=", company.id),
-            ("commercial_partner_id", "=", partner.id),
-            ("date", ">=", window_from + relativedelta(days=1)),
-            ("date", "<", today + relativedelta(days=1)),
-        ]
+        [*mine, *period, ("record_type", "=", "complaint")]
     )
     revenue = round(revenue, 2)
     values = {
@@ -202,14 +186,18 @@ def naive_classify(env, company, partner, standard, today, indicator_sql):
         "avg_order_value": round(revenue / orders, 2) if orders else 0.0,
         "days_since_last_order": (today - last).days if last else None,
         "lifetime_orders": lifetime,
-        "growth_months": indicator_sql._rising_months(monthly, today),
+        "growth_months": isql._rising_months(monthly, today),
         "complaint_count": complaints,
         "overdue_amount": round(overdue, 2),
         "industry_risk": partner.industry_id.classification_risk or "medium",
-        "relationship_years": indicator_sql.relationship_years(
+        "relationship_years": isql.relationship_years(
             first, partner.classification_cooperation_start, today
         ),
     }
+    for name in run.partner_fields:  # indicators of kind partner_field, as the engine reads them
+        raw = partner[name]
+        values[f"field:{name}"] = float(raw) if type(raw) in (int, float) else raw or None
+    standard = run.standard
     result = standard.evaluate(values)
     jsonable = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
     vals = {
@@ -222,7 +210,7 @@ def naive_classify(env, company, partner, standard, today, indicator_sql):
     }
     Result = env["customer.classification"]
     existing = Result.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
-    same = existing.class_id.id == result.class_id
+    same = (existing.class_id.id, existing.score) == (result.class_id, result.score)
     if existing:
         existing.write(vals)
     else:
@@ -230,15 +218,8 @@ def naive_classify(env, company, partner, standard, today, indicator_sql):
     return same
 
 
-def target(label, value, limit, unit, higher=False):
-    met = value >= limit if higher else value <= limit
-    sign = ">=" if higher else "<="
-    verdict = "met" if met else "MISSED"
-    print(f"  {label:<18} {value:>8,.1f} {unit:<2} target {sign} {limit:g}: {verdict}")
-
-
-def count(cr, query):
-    cr.execute(query)
+def count(cr, query, params=None):
+    cr.execute(query, params)
     return cr.fetchone()[0]
 
 
@@ -299,19 +280,22 @@ def naive_run(env, size):
         random.Random(42).sample([row[0] for row in cr.fetchall()], size)
     )
     env.invalidate_all()
-    standard = env["customer.classification"]._standard(env.company)
-    today = fields.Date.context_today(env["res.partner"])
+    run = SimpleNamespace(
+        company=env.company,
+        standard=env["customer.classification"]._standard(env.company),
+        today=fields.Date.context_today(env["res.partner"]),
+        indicator_sql=indicator_sql,
+        partner_fields=env["customer.indicator"]
+        .search([("kind", "=", "partner_field")])
+        .mapped("field_id.name"),
+    )
     with Timer() as naive:
-        differ = [
-            partner.id
-            for partner in sample
-            if not naive_classify(env, env.company, partner, standard, today, indicator_sql)
-        ]
+        differ = [partner.id for partner in sample if not naive_classify(env, partner, run)]
         cr.commit()
     each = naive.elapsed / size
     print(
         f"Naive ORM loop: {naive.elapsed:.1f} s for {size} partners ({each * 1000:.0f} ms"
-        f" each); same class as the engine for {size - len(differ)}/{size}"
+        f" each); same class and score as the engine for {size - len(differ)}/{size}"
         + (f", differs for partners {differ[:10]}" if differ else "")
     )
     return each
@@ -328,7 +312,7 @@ def main():
         print(f"Machine: {machine()}", flush=True)
         with Timer() as gen:
             accounts = generate(env, args)
-        moves = count(env.cr, "SELECT count(*) FROM account_move WHERE move_type LIKE 'out_%%'")
+        moves = count(env.cr, "SELECT count(*) FROM account_move WHERE move_type LIKE 'out_%'")
         print(
             f"Generated {args.partners:,} customers, {moves:,} invoices and refunds,"
             f" {args.lines:,} product lines in {gen.elapsed:.1f} s",
@@ -343,11 +327,17 @@ def main():
         rss = peak_rss_mb()
         print(f"Peak memory: {rss:.0f} MB RSS")
         print("Targets:")
-        target("full run", full, 30, "s")
-        target("unchanged rerun", rerun, 15, "s")
-        target("incremental", inc, 2, "s")
-        target("peak memory", rss, 1024, "MB")
-        target("speed-up vs naive", ratio, 30, "x", higher=True)
+        for label, value, limit, unit in (
+            ("full run", full, 30, "s"),
+            ("unchanged rerun", rerun, 15, "s"),
+            ("incremental", inc, 2, "s"),
+            ("peak memory", rss, 1024, "MB"),
+            ("speed-up vs naive", ratio, 30, "x"),  # the one figure that must be high
+        ):
+            met = value >= limit if unit == "x" else value <= limit
+            sign = ">=" if unit == "x" else "<="
+            verdict = "met" if met else "MISSED"
+            print(f"  {label:<18} {value:>8,.1f} {unit:<2} target {sign} {limit:g}: {verdict}")
 
 
 if __name__ == "__main__":
