@@ -27,6 +27,10 @@ PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
 PARAM_REVIEW_MODE = "customer_classification.review_mode"
 PARAM_WINDOW = "customer_classification.window_months"
 PARAM_PENDING_ORIGIN = "customer_classification.pending_origin"
+#: indicator kinds counted over a window of months
+WINDOW_KINDS = (*indicator_sql.SALES_KINDS, "complaint_count")
+#: value of a sales indicator for a partner without any sale
+NO_SALES = {"revenue_growth": None, "days_since_last_order": None}
 
 
 class CustomerClassification(models.Model):
@@ -133,56 +137,48 @@ class CustomerClassification(models.Model):
 
     @api.model
     def _indicator_values(self, company, partner_ids, date_to):
-        """``{partner_id: {key: value}}`` for every active indicator."""
-        # a few dozen indicators at most
+        """``{partner_id: {indicator code: value}}`` for every active indicator."""
+        # a few dozen indicators at most; read once into plain tuples for the loop below
         indicators = self.env["customer.indicator"].search([])  # pylint: disable=no-search-all
+        specs = [(i.code, i.kind, i.window_months, i.field_id.name) for i in indicators]
         source = self._param(PARAM_REVENUE_SOURCE, "invoice")
         default_window = int(self._param(PARAM_WINDOW, 12) or 12)
-        values = {pid: {} for pid in partner_ids}
-        windows = {default_window} | set(
-            indicators.filtered(
-                lambda i: i.kind in (*indicator_sql.SALES_KINDS, "complaint_count")
-            ).mapped("window_months")
-        )
-        per_window = {}
+        windows = {default_window} | {
+            months for _c, kind, months, _f in specs if kind in WINDOW_KINDS
+        }
+        sales, complaints = {}, {}
         for months in windows:
-            sales = indicator_sql.sales_indicators(
+            sales[months] = indicator_sql.sales_indicators(
                 self.env, company, partner_ids, date_to, months, source
             )
-            complaints = indicator_sql.complaint_indicators(
+            complaints[months] = indicator_sql.complaint_indicators(
                 self.env, company, partner_ids, date_to, months
             )
-            per_window[months] = (sales, complaints)
         overdue = indicator_sql.overdue_indicators(self.env, company, partner_ids, date_to)
-        field_names = [i.field_id.name for i in indicators if i.kind == "partner_field"]
+        field_names = [fname for _c, kind, _m, fname in specs if kind == "partner_field"]
         partner_values = indicator_sql.partner_indicators(self.env, partner_ids, field_names)
-        default_sales, default_complaints = per_window[default_window]
+        empty = {}
+        values = {}
         for pid in partner_ids:
-            row = values[pid]
-            pvals = partner_values.get(pid, {})
-            row.update({k: v for k, v in pvals.items() if k != "cooperation_start"})
-            row["overdue_amount"] = overdue.get(pid, {}).get("overdue_amount", 0.0)
-            for indicator in indicators:
-                if indicator.kind in ("overdue_amount", "industry_risk", "partner_field"):
-                    continue
-                sales, complaints = per_window[indicator.window_months]
-                self._fill_window_values(row, indicator.kind, sales, complaints, pid)
-            for kind in (*indicator_sql.SALES_KINDS, "complaint_count"):
-                if kind not in row:
-                    self._fill_window_values(row, kind, default_sales, default_complaints, pid)
-            first = default_sales.get(pid, {}).get("first_order_date")
-            row["relationship_years"] = indicator_sql.relationship_years(
-                first, pvals.get("cooperation_start"), date_to
-            )
+            pvals = partner_values.get(pid, empty)
+            row = values[pid] = {}
+            for code, kind, months, fname in specs:
+                if kind == "partner_field":
+                    row[code] = pvals.get(f"field:{fname}")
+                elif kind == "industry_risk":
+                    row[code] = pvals.get("industry_risk", "medium")
+                elif kind == "overdue_amount":
+                    row[code] = overdue.get(pid, empty).get("overdue_amount", 0.0)
+                elif kind == "complaint_count":
+                    row[code] = complaints[months].get(pid, empty).get("complaint_count", 0)
+                elif kind == "relationship_years":
+                    first = sales[default_window].get(pid, empty).get("first_order_date")
+                    row[code] = indicator_sql.relationship_years(
+                        first, pvals.get("cooperation_start"), date_to
+                    )
+                else:
+                    row[code] = sales[months].get(pid, empty).get(kind, NO_SALES.get(kind, 0))
         return values
-
-    @staticmethod
-    def _fill_window_values(row, kind, sales, complaints, pid):
-        if kind == "complaint_count":
-            row[kind] = complaints.get(pid, {}).get(kind, 0)
-        elif kind != "relationship_years":
-            default = None if kind in ("revenue_growth", "days_since_last_order") else 0
-            row[kind] = sales.get(pid, {}).get(kind, default)
 
     # ------------------------------------------------------------------
     # The run

@@ -117,6 +117,4 @@ class CustomerIndicator(models.Model):
     def _value_key(self):
         """The key of this indicator's value in the computed indicator values."""
         self.ensure_one()
-        if self.kind == "partner_field":
-            return f"field:{self.field_id.name}"
-        return self.kind
+        return self.code

@@ -7,6 +7,7 @@ net of refunds; documents of contacts count for their commercial partner.
 ``models/customer_classification.py`` calls :func:`compute`.
 """
 
+import itertools
 from collections import defaultdict
 from datetime import date
 
@@ -86,6 +87,7 @@ def sales_indicators(env, company, partner_ids, date_to, months, revenue_source)
         )
     )
     monthly = _monthly_revenue(env, source, partner_ids, date_to)
+    months = _last_months(date_to)
     result = {}
     for pid, revenue_sum, prev_sum, orders, last, first, lifetime in rows:
         revenue, prev = float(revenue_sum or 0.0), float(prev_sum or 0.0)
@@ -97,7 +99,7 @@ def sales_indicators(env, company, partner_ids, date_to, months, revenue_source)
             "days_since_last_order": (date_to - last).days if last else None,
             "first_order_date": first,
             "lifetime_orders": lifetime,
-            "growth_months": _rising_months(monthly.get(pid, {}), date_to),
+            "growth_months": _rising_months(monthly.get(pid, {}), months),
         }
     return result
 
@@ -127,15 +129,18 @@ def _monthly_revenue(env, source, partner_ids, date_to):
     return monthly
 
 
-def _rising_months(by_month, date_to):
+def _last_months(date_to):
+    """Starts of the last complete months, newest first (one more than can rise)."""
+    first = date_to.replace(day=1)
+    return [first - relativedelta(months=n) for n in range(1, MONTHS_FOR_GROWTH + 2)]
+
+
+def _rising_months(by_month, months):
     """Consecutive months, ending with the last complete one, whose revenue rose."""
-    month = date_to.replace(day=1) - relativedelta(months=1)
     count = 0
-    for _i in range(MONTHS_FOR_GROWTH):
-        previous = month - relativedelta(months=1)
+    for month, previous in itertools.pairwise(months):
         if by_month.get(month, 0.0) > by_month.get(previous, 0.0):
             count += 1
-            month = previous
         else:
             break
     return count
@@ -218,5 +223,7 @@ def relationship_years(first_order, cooperation_start, date_to):
     if start >= date_to:
         return 0.0
     # calendar years, so that exactly two years after the start counts as 2.0
-    delta = relativedelta(date_to, start)
-    return round(delta.years + (delta.months * 30.4375 + delta.days) / 365.25, 4)
+    years = date_to.year - start.year - ((date_to.month, date_to.day) < (start.month, start.day))
+    day = min(start.day, 28) if start.month == 2 else start.day
+    anniversary = start.replace(year=start.year + years, day=day)
+    return round(years + (date_to - anniversary).days / 365.25, 4)

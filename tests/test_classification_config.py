@@ -183,7 +183,7 @@ class TestConfiguration(ClassificationCase):
         partner = self.customer(customer_rank=7)
         result = self.classify(partner)
         self.assertEqual(result.rule_id, rule)
-        self.assertEqual(result.explanation["indicators"]["field:customer_rank"], 7)
+        self.assertEqual(result.explanation["indicators"]["rank"], 7)
 
     def test_company_size_band_indicator(self):
         size = self.env.ref("customer_classification.indicator_company_size")
