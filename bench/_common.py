@@ -107,10 +107,14 @@ def insert_customers(cr, count, with_code=False):
               FROM generate_series(1, %s) g, states, industries
             RETURNING id
         )
-        UPDATE res_partner p SET commercial_partner_id = p.id
-          FROM inserted WHERE p.id = inserted.id
+        SELECT count(*) FROM inserted
         """,
         [with_code, count],
+    )
+    # a separate statement: the one above cannot see the rows it inserts
+    cr.execute(
+        "UPDATE res_partner SET commercial_partner_id = id"
+        " WHERE commercial_partner_id IS NULL AND name LIKE 'Bench customer %%'"
     )
 
 

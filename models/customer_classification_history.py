@@ -60,19 +60,10 @@ class CustomerClassificationHistory(models.Model):
         if not rows:
             return
         now = fields.Datetime.now()
-        values = SQL(", ").join(
-            SQL(
-                "(%s::int, %s::int, %s::int, %s::numeric, %s::numeric, %s::text, %s::jsonb)",
-                row["partner_id"],
-                row.get("old_class_id"),
-                row.get("new_class_id"),
-                row.get("old_score"),
-                row.get("new_score"),
-                row.get("reason") or reason,
-                json.dumps(row.get("snapshot")) if row.get("snapshot") else None,
-            )
-            for row in rows
-        )
+
+        def column(key):
+            return [row.get(key) for row in rows]
+
         self.env.execute_query(
             SQL(
                 """
@@ -83,14 +74,24 @@ class CustomerClassificationHistory(models.Model):
                 SELECT v.pid, %(company)s, v.old_class, v.new_class, v.old_score, v.new_score,
                        v.reason, v.snapshot, %(origin)s, %(now)s, %(uid)s, %(uid)s, %(now)s,
                        %(uid)s, %(now)s
-                  FROM (VALUES %(values)s)
+                  FROM unnest(%(pid)s::int[], %(old_class)s::int[], %(new_class)s::int[],
+                              %(old_score)s::numeric[], %(new_score)s::numeric[],
+                              %(reason)s::text[], %(snapshot)s::jsonb[])
                     AS v(pid, old_class, new_class, old_score, new_score, reason, snapshot)
                 """,
                 company=company.id,
                 origin=origin,
                 now=now,
                 uid=self.env.uid,
-                values=values,
+                pid=column("partner_id"),
+                old_class=column("old_class_id"),
+                new_class=column("new_class_id"),
+                old_score=column("old_score"),
+                new_score=column("new_score"),
+                reason=[row.get("reason") or reason for row in rows],
+                snapshot=[
+                    json.dumps(row["snapshot"]) if row.get("snapshot") else None for row in rows
+                ],
             )
         )
         self.invalidate_model()

@@ -179,9 +179,10 @@ class ResPartner(models.Model):
 
     def _write_classification_columns(self, company, rows):
         """Set class and score of ``rows`` ``(partner_id, class_id, score)`` for ``company``."""
+        if not rows:
+            return
         self.flush_model(["customer_class_id", "classification_score"])
-        key = str(company.id)
-        values = SQL(", ").join(SQL("(%s, %s::int, %s::float8)", *row) for row in rows)
+        ids, classes, scores = (list(col) for col in zip(*rows, strict=True))
         self.env.execute_query(
             SQL(
                 """
@@ -190,11 +191,14 @@ class ResPartner(models.Model):
                            || jsonb_build_object(%(key)s::text, v.cls),
                        classification_score = COALESCE(p.classification_score, '{}'::jsonb)
                            || jsonb_build_object(%(key)s::text, v.score)
-                  FROM (VALUES %(values)s) AS v(id, cls, score)
+                  FROM unnest(%(ids)s::int[], %(classes)s::int[], %(scores)s::float8[])
+                    AS v(id, cls, score)
                  WHERE p.id = v.id
                 """,
-                key=key,
-                values=values,
+                key=str(company.id),
+                ids=ids,
+                classes=classes,
+                scores=scores,
             )
         )
         self.invalidate_model(["customer_class_id", "classification_score"])
