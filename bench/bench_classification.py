@@ -186,7 +186,7 @@ def naive_classify(env, partner, run):
         "avg_order_value": round(revenue / orders, 2) if orders else 0.0,
         "days_since_last_order": (today - last).days if last else None,
         "lifetime_orders": lifetime,
-        "growth_months": isql._rising_months(monthly, today),
+        "growth_months": isql._rising_months(monthly, isql._last_months(today)),
         "complaint_count": complaints,
         "overdue_amount": round(overdue, 2),
         "industry_risk": partner.industry_id.classification_risk or "medium",
@@ -194,9 +194,9 @@ def naive_classify(env, partner, run):
             first, partner.classification_cooperation_start, today
         ),
     }
-    for name in run.partner_fields:  # indicators of kind partner_field, as the engine reads them
+    for code, name in run.partner_fields:  # partner_field indicators, as the engine reads them
         raw = partner[name]
-        values[f"field:{name}"] = float(raw) if type(raw) in (int, float) else raw or None
+        values[code] = float(raw) if type(raw) in (int, float) else raw or None
     standard = run.standard
     result = standard.evaluate(values)
     jsonable = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
@@ -211,10 +211,23 @@ def naive_classify(env, partner, run):
     Result = env["customer.classification"]
     existing = Result.search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
     same = (existing.class_id.id, existing.score) == (result.class_id, result.score)
+    # the same work as a first full run: result, partner's class and score, history row
+    history = {
+        "partner_id": partner.id,
+        "company_id": company.id,
+        "old_class_id": existing.class_id.id,
+        "new_class_id": result.class_id,
+        "old_score": existing.score,
+        "new_score": result.score,
+        "origin": "schedule",
+        "snapshot": vals["explanation"],
+    }
     if existing:
         existing.write(vals)
     else:
         Result.create(dict(vals, partner_id=partner.id, company_id=company.id))
+    partner.write({"customer_class_id": result.class_id, "classification_score": result.score})
+    env["customer.classification.history"].sudo().create(history)
     return same
 
 
@@ -285,9 +298,10 @@ def naive_run(env, size):
         standard=env["customer.classification"]._standard(env.company),
         today=fields.Date.context_today(env["res.partner"]),
         indicator_sql=indicator_sql,
-        partner_fields=env["customer.indicator"]
-        .search([("kind", "=", "partner_field")])
-        .mapped("field_id.name"),
+        partner_fields=[
+            (indicator.code, indicator.field_id.name)
+            for indicator in env["customer.indicator"].search([("kind", "=", "partner_field")])
+        ],
     )
     with Timer() as naive:
         differ = [partner.id for partner in sample if not naive_classify(env, partner, run)]

@@ -206,7 +206,7 @@ class CustomerClassification(models.Model):
             row = self._next_state(old, result, review, today)
             if old and all(old[k] == row[k] for k in row):
                 continue
-            explanation = result.explanation(standard, _jsonable(values[pid]))
+            explanation = json.dumps(result.explanation(standard, _jsonable(values[pid])))
             rows.append((pid, row, explanation))
             old_class = old["class_id"] if old else None
             old_score = old["score"] if old else None
@@ -220,7 +220,7 @@ class CustomerClassification(models.Model):
                         "old_score": old_score,
                         "new_score": row["score"],
                         "reason": self.env._("Override ended") if lapsed else None,
-                        "snapshot": explanation,
+                        "snapshot_json": explanation,
                     }
                 )
         self._write_results(company, rows, now)
@@ -327,7 +327,7 @@ class CustomerClassification(models.Model):
                 score=columns["score"],
                 rule=columns["rule_id"],
                 override=columns["override_class_id"],
-                expl=[json.dumps(expl) for _pid, _row, expl in rows],
+                expl=[expl for _pid, _row, expl in rows],
                 proposed=columns["proposed_class_id"],
                 until=columns["override_until"],
                 pscore=columns["proposed_score"],

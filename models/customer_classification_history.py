@@ -90,7 +90,9 @@ class CustomerClassificationHistory(models.Model):
                 new_score=column("new_score"),
                 reason=[row.get("reason") or reason for row in rows],
                 snapshot=[
-                    json.dumps(row["snapshot"]) if row.get("snapshot") else None for row in rows
+                    row.get("snapshot_json")
+                    or (json.dumps(row["snapshot"]) if row.get("snapshot") else None)
+                    for row in rows
                 ],
             )
         )
