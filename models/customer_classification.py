@@ -12,7 +12,6 @@ Data flow for one company and a batch of partners (:meth:`_run`):
 """
 
 import json
-from datetime import date
 
 from markupsafe import Markup, escape
 
@@ -206,7 +205,8 @@ class CustomerClassification(models.Model):
             row = self._next_state(old, result, review, today)
             if old and all(old[k] == row[k] for k in row):
                 continue
-            explanation = json.dumps(result.explanation(standard, _jsonable(values[pid])))
+            # indicator values are numbers, text or None: JSON as they are
+            explanation = json.dumps(result.explanation(standard, values[pid]))
             rows.append((pid, row, explanation))
             old_class = old["class_id"] if old else None
             old_score = old["score"] if old else None
@@ -448,10 +448,3 @@ class CustomerClassification(models.Model):
         self.env["res.partner"]._write_classification_columns(
             company, [(r.partner_id.id, r.class_id.id or None, r.score) for r in self]
         )
-
-
-def _jsonable(values):
-    return {
-        key: value.isoformat() if isinstance(value, date) else value
-        for key, value in values.items()
-    }
