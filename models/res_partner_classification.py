@@ -1,9 +1,15 @@
+import logging
+
+import psycopg2.errors
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from .customer_classification import PARAM_PENDING_ORIGIN
 from .res_partner import BATCH_SIZE
+
+_logger = logging.getLogger(__name__)
 
 PARAM_SCOPE_DOMAIN = "customer_classification.scope_domain"
 PARAM_CRON_CURSOR = "customer_classification.reclassify_cursor"
@@ -204,18 +210,33 @@ class ResPartner(models.Model):
         self.invalidate_model(["customer_class_id", "classification_score"])
 
     def _mark_for_reclassification(self):
-        """Flag commercial partners for the light, frequent run."""
+        """Flag commercial partners for the light, frequent run.
+
+        Called while invoices are posted and orders confirmed: like Odoo's own
+        ``_increase_rank``, it never waits for a locked partner nor fails the posting;
+        a partner it could not flag is caught up by the daily full run.
+        """
         ids = self.commercial_partner_id.ids
-        if ids:
-            self.flush_model(["classification_outdated"])
-            self.env.execute_query(
-                SQL(
-                    "UPDATE res_partner SET classification_outdated = TRUE"
-                    " WHERE id = ANY(%s) AND classification_outdated IS NOT TRUE",
-                    ids,
+        if not ids:
+            return
+        self.flush_model(["classification_outdated"])
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.execute_query(
+                    SQL(
+                        """
+                        SELECT id FROM res_partner
+                         WHERE id = ANY(%(ids)s) AND classification_outdated IS NOT TRUE
+                           FOR NO KEY UPDATE NOWAIT;
+                        UPDATE res_partner SET classification_outdated = TRUE
+                         WHERE id = ANY(%(ids)s) AND classification_outdated IS NOT TRUE
+                        """,
+                        ids=ids,
+                    )
                 )
-            )
-            self.invalidate_model(["classification_outdated"])
+        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
+            _logger.debug("Partners %s locked: left for the daily classification run", ids)
+        self.invalidate_model(["classification_outdated"])
 
     # ------------------------------------------------------------------
     # Scheduled actions: batches, progress, resumable
