@@ -1,3 +1,4 @@
+from . import customer_append_only_mixin
 from . import customer_code_history
 from . import customer_code_series
 from . import customer_code_scheme

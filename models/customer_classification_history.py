@@ -1,7 +1,6 @@
 import json
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 ORIGINS = [
@@ -18,6 +17,7 @@ class CustomerClassificationHistory(models.Model):
 
     _name = "customer.classification.history"
     _description = "Customer Classification History"
+    _inherit = ["customer.append.only.mixin"]
     _order = "date desc, id desc"
     _rec_name = "partner_id"
 
@@ -38,21 +38,6 @@ class CustomerClassificationHistory(models.Model):
     old_code = fields.Char(readonly=True)
     new_code = fields.Char(readonly=True)
     snapshot = fields.Json(readonly=True, help="Indicator values, levels and rule at the time.")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.check_access("create")
-        if not self.env.su:
-            raise UserError(self.env._("Classification history is written by the system only."))
-        return super().create(vals_list)
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        self.check_access("write")
-        raise UserError(self.env._("Classification history cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        raise UserError(self.env._("Classification history cannot be deleted."))
 
     @api.model
     def _log(self, company, rows, origin, reason=None):

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 ORIGINS = [
@@ -16,6 +15,7 @@ class CustomerCodeHistory(models.Model):
 
     _name = "customer.code.history"
     _description = "Customer Code History"
+    _inherit = ["customer.append.only.mixin"]
     _order = "date desc, id desc"
     _rec_name = "new_code"
 
@@ -39,23 +39,12 @@ class CustomerCodeHistory(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.check_access("create")
-        if not self.env.su:
-            raise UserError(self.env._("Customer code history is written by the system only."))
         records = super().create(vals_list)
         for record in records:
             self.env["customer.classification.history"]._log_code_changes(
                 [(record.partner_id.id, record.old_code, record.new_code)], record.reason
             )
         return records
-
-    def write(self, vals):  # pylint: disable=method-required-super
-        self.check_access("write")
-        raise UserError(self.env._("Customer code history cannot be changed."))
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_history(self):
-        raise UserError(self.env._("Customer code history cannot be deleted."))
 
     @api.model
     def _log_sql(self, rows, origin, reason=None):
