@@ -40,8 +40,10 @@ class CustomerClassification(models.Model):
     _order = "company_id, partner_id"
     _rec_name = "partner_id"
 
-    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", required=True, ondelete="cascade", index=True)
+    # no single-column indexes: the unique (partner, company) index serves the lookups,
+    # and every index costs on the 100,000-row first run
+    partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     computed_class_id = fields.Many2one(
         "customer.class", string="Proposed by the Engine", readonly=True
     )
