@@ -3,7 +3,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
 
 from ..engine import code_pattern
 
@@ -109,10 +108,7 @@ class CustomerCodeScheme(models.Model):
     def _get_domain(self):
         """The scheme's domain as a list."""
         self.ensure_one()
-        domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
-        if not isinstance(domain, list | tuple):
-            raise ValueError(self.env._("a domain must be a list"))
-        return list(domain)
+        return self.env["res.partner"]._domain_from_text(self.domain)
 
     # ------------------------------------------------------------------
     # Which scheme codes which partner

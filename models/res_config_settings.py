@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools.safe_eval import safe_eval
 
 from .customer_classification import PARAM_REVENUE_SOURCE, PARAM_REVIEW_MODE, PARAM_WINDOW
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
@@ -69,8 +68,8 @@ class ResConfigSettings(models.TransientModel):
     def _check_classification_scope_domain(self):
         for settings in self:
             try:
-                domain = safe_eval(settings.classification_scope_domain or "[]")
-                self.env["res.partner"]._search(domain)
+                Partner = self.env["res.partner"]
+                Partner._search(Partner._domain_from_text(settings.classification_scope_domain))
             except Exception as err:
                 raise ValidationError(
                     self.env._(

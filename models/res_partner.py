@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, mute_logger, sql
+from odoo.tools.safe_eval import safe_eval
 
 from ..engine import code_pattern
 
@@ -105,6 +106,14 @@ class ResPartner(models.Model):
             if groups:
                 domain = expression.OR([domain, [("id", "in", [p.id for (p,) in groups])]])
         return domain
+
+    @api.model
+    def _domain_from_text(self, text):
+        """A partner domain typed by an administrator (schemes, settings), as a list."""
+        domain = safe_eval(text or "[]", {"uid": self.env.uid})
+        if not isinstance(domain, list | tuple):
+            raise ValueError(self.env._("a domain must be a list"))
+        return list(domain)
 
     # ------------------------------------------------------------------
     # Settings

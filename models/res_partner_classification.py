@@ -4,7 +4,6 @@ import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.tools import SQL, mute_logger
-from odoo.tools.safe_eval import safe_eval
 
 from .customer_classification import PARAM_PENDING_ORIGIN
 from .res_partner import BATCH_SIZE
@@ -137,7 +136,7 @@ class ResPartner(models.Model):
             ("id", "not in", company_partners.ids),
             "!",
             ("user_ids.share", "=", False),
-            *safe_eval(raw or "[]"),
+            *self._domain_from_text(raw),
         ]
 
     def _reclassify(self, companies=None, origin="manual"):
