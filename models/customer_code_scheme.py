@@ -110,6 +110,19 @@ class CustomerCodeScheme(models.Model):
         self.ensure_one()
         return self.env["res.partner"]._domain_from_text(self.domain)
 
+    def _partner_domain(self):
+        """The partners this scheme codes: its domain, within its company if it has one."""
+        self.ensure_one()
+        domain = self._get_domain()
+        if self.company_id:
+            domain.append(("company_id", "in", [False, self.company_id.id]))
+        return domain
+
+    @api.model
+    def _available(self):
+        """Active schemes of the current companies, and shared ones, in order."""
+        return self.search([("company_id", "in", [False, *self.env.companies.ids])])
+
     # ------------------------------------------------------------------
     # Which scheme codes which partner
     # ------------------------------------------------------------------
@@ -119,13 +132,10 @@ class CustomerCodeScheme(models.Model):
         Partner = self.env["res.partner"].with_context(active_test=False)
         remaining = set(partners.ids)
         matches = {}
-        schemes = self.search([("company_id", "in", [False, *self.env.companies.ids])])
-        for scheme in schemes:
+        for scheme in self._available():
             if not remaining:
                 break
-            domain = [("id", "in", list(remaining)), *scheme._get_domain()]
-            if scheme.company_id:
-                domain.append(("company_id", "in", [False, scheme.company_id.id]))
+            domain = [("id", "in", list(remaining)), *scheme._partner_domain()]
             matched = Partner.search(domain)
             if matched:
                 matches[scheme] = matched

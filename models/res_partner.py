@@ -20,6 +20,8 @@ UNIQUE_INDEXES = {
     "company": "res_partner_customer_code_company_uniq",
 }
 BATCH_SIZE = 5000
+#: commercial entities: companies, and individuals without a parent company
+COMMERCIAL_DOMAIN = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
 
 
 class ResPartner(models.Model):
@@ -288,18 +290,18 @@ class ResPartner(models.Model):
         """Prefix for the ``{class}`` token per partner id; classes fill it in."""
         return {}
 
-    def _customer_code_scope_domain(self):
-        """Partners that may receive a code of their own (schemes narrow it further)."""
+    @api.model
+    def _not_own_partners_domain(self):
+        """Never the companies' own partners nor internal users' (codes and classes alike)."""
         # a handful of companies: reading them all is cheap
         company_partners = self.env["res.company"].sudo().search([]).partner_id  # pylint: disable=no-search-all
-        domain = [
-            ("customer_code", "=", False),
-            ("id", "not in", company_partners.ids),
-            "!",
-            ("user_ids.share", "=", False),
-        ]
+        return [("id", "not in", company_partners.ids), "!", ("user_ids.share", "=", False)]
+
+    def _customer_code_scope_domain(self):
+        """Partners that may receive a code of their own (schemes narrow it further)."""
+        domain = [("customer_code", "=", False), *self._not_own_partners_domain()]
         if not self._contacts_have_own_code():
-            domain = ["|", ("is_company", "=", True), ("parent_id", "=", False), *domain]
+            domain = [*COMMERCIAL_DOMAIN, *domain]
         return domain
 
     def _assign_customer_codes(self, origin="auto"):
@@ -351,17 +353,10 @@ class ResPartner(models.Model):
     @api.model
     def _code_candidates_domain(self):
         """Partners matched by at least one active scheme."""
-        Scheme = self.env["customer.code.scheme"]
-        schemes = Scheme.search([("company_id", "in", [False, *self.env.companies.ids])])
+        schemes = self.env["customer.code.scheme"]._available()
         if not schemes:
             return [("id", "=", False)]
-        domains = []
-        for scheme in schemes:
-            domain = scheme._get_domain()
-            if scheme.company_id:
-                domain = [*domain, ("company_id", "in", [False, scheme.company_id.id])]
-            domains.append(domain)
-        return expression.OR(domains)
+        return expression.OR([scheme._partner_domain() for scheme in schemes])
 
     @api.model
     def _write_codes_sql(self, codes):

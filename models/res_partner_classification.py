@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, mute_logger
 
 from .customer_classification import PARAM_PENDING_ORIGIN
-from .res_partner import BATCH_SIZE
+from .res_partner import BATCH_SIZE, COMMERCIAL_DOMAIN
 
 _logger = logging.getLogger(__name__)
 
@@ -128,14 +128,9 @@ class ResPartner(models.Model):
             .sudo()
             .get_param(PARAM_SCOPE_DOMAIN, DEFAULT_SCOPE_DOMAIN)
         )
-        company_partners = self.env["res.company"].sudo().search([]).partner_id  # pylint: disable=no-search-all
         return [
-            "|",
-            ("is_company", "=", True),
-            ("parent_id", "=", False),
-            ("id", "not in", company_partners.ids),
-            "!",
-            ("user_ids.share", "=", False),
+            *COMMERCIAL_DOMAIN,
+            *self._not_own_partners_domain(),
             *self._domain_from_text(raw),
         ]
 
