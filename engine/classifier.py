@@ -10,12 +10,14 @@ indicator values computed in SQL by ``models/indicator_sql.py``, and stores the
 # pylint: disable=prefer-env-translation
 
 import itertools
+import operator
 from dataclasses import dataclass, field
 
 NUMERIC_OPERATORS = ("<", "<=", ">", ">=", "between")
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "between", "in")
 WEIGHT_TOTAL = 100.0
 WEIGHT_TOLERANCE = 0.01
+_COMPARE = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
 class StandardError(ValueError):
@@ -39,21 +41,16 @@ class Condition:
     def matches(self, indicators):
         actual = indicators.get(self.indicator)
         op = self.operator
+        compare = _COMPARE.get(op)
+        if compare:
+            return actual is not None and compare(actual, self.value)
         if op == "in":
             return actual in self.values or str(actual) in self.values
         if op in ("=", "!="):
             equal = actual == self.value or (actual is not None and str(actual) == str(self.value))
             return equal if op == "=" else not equal
-        if actual is None:
-            return False
-        if op == "between":
-            return self.value <= actual <= self.value_to
-        return {
-            "<": actual < self.value,
-            "<=": actual <= self.value,
-            ">": actual > self.value,
-            ">=": actual >= self.value,
-        }[op]
+        # between
+        return actual is not None and self.value <= actual <= self.value_to
 
     def label(self):
         if self.operator == "between":
@@ -65,10 +62,16 @@ class Condition:
 
 def _match(conditions, match_all, indicators):
     """No condition matches everything; else all or any of them."""
-    if not conditions:
+    # plain loops, no generator: this runs a million times on a full run
+    if match_all:
+        for condition in conditions:  # noqa: SIM110
+            if not condition.matches(indicators):
+                return False
         return True
-    results = (condition.matches(indicators) for condition in conditions)
-    return all(results) if match_all else any(results)
+    for condition in conditions:
+        if condition.matches(indicators):
+            return True
+    return not conditions
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,10 @@ class Dimension:
     levels: tuple  # ordered: first match wins
 
     def evaluate(self, indicators):
-        return next(
-            (lvl for lvl in self.levels if _match(lvl.conditions, lvl.match_all, indicators)),
-            None,
-        )
+        for level in self.levels:
+            if _match(level.conditions, level.match_all, indicators):
+                return level
+        return None
 
 
 @dataclass(frozen=True)
@@ -124,12 +127,16 @@ class Result:
     rule_id: int | None
     score: float
     levels: dict  # dimension id -> level id
+    matched: tuple = ()  # the matched Level (or None) of each dimension, in order
 
     def explanation(self, standard, indicators):
         """Everything the partner form shows: values, levels, points, weights, rule."""
         dims = []
-        for dim in standard.dimensions:
-            level = next((lv for lv in dim.levels if lv.id == self.levels.get(dim.id)), None)
+        matched = self.matched or [
+            next((lv for lv in dim.levels if lv.id == self.levels.get(dim.id)), None)
+            for dim in standard.dimensions
+        ]
+        for dim, level in zip(standard.dimensions, matched, strict=True):
             points = level.points if level else 0.0
             dims.append(
                 {
@@ -156,19 +163,26 @@ class Standard:
     def evaluate(self, indicators):
         """Levels, score (0-100, Σ weight × points / 100) and class for one partner."""
         levels = {}
+        matched = []
         score = 0.0
         for dim in self.dimensions:
             level = dim.evaluate(indicators)
+            matched.append(level)
             if level:
                 levels[dim.id] = level.id
                 score += dim.weight * level.points / WEIGHT_TOTAL
         score = round(score, 2)
-        rule = next((r for r in self.rules if r.matches(levels, score, indicators)), None)
+        rule = None
+        for candidate in self.rules:
+            if candidate.matches(levels, score, indicators):
+                rule = candidate
+                break
         return Result(
             class_id=rule.class_id if rule else None,
             rule_id=rule.id if rule else None,
             score=score,
             levels=levels,
+            matched=tuple(matched),
         )
 
 

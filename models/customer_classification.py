@@ -20,7 +20,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import classifier
-from . import indicator_sql
+from . import bulk_sql, indicator_sql
 
 PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
 PARAM_REVIEW_MODE = "customer_classification.review_mode"
@@ -39,18 +39,26 @@ class CustomerClassification(models.Model):
     _description = "Customer Classification Result"
     _order = "company_id, partner_id"
     _rec_name = "partner_id"
+    # written by the engine only, in bulk: ``evaluated_at`` and the history say when and
+    # who; no create/write columns (two foreign keys checked per row on a 100,000-row run)
+    _log_access = False
 
     # no single-column indexes: the unique (partner, company) index serves the lookups,
     # and every index costs on the 100,000-row first run
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
-    computed_class_id = fields.Many2one(
-        "customer.class", string="Proposed by the Engine", readonly=True
-    )
     class_id = fields.Many2one("customer.class", readonly=True, index=True)
     score = fields.Float(digits=(5, 2), readonly=True)
     rule_id = fields.Many2one("customer.class.rule", string="Matched Rule", readonly=True)
-    explanation = fields.Json(readonly=True)
+    # the engine's class is its rule's class: not stored twice
+    computed_class_id = fields.Many2one(
+        "customer.class", related="rule_id.class_id", string="Proposed by the Engine"
+    )
+    explanation = fields.Json(
+        compute="_compute_explanation",
+        help="Indicator values, levels, points and rule, evaluated now (not stored: always "
+        "current, and nothing to write for 100,000 partners).",
+    )
     evaluated_at = fields.Datetime(readonly=True, help="When the result last changed.")
     override_class_id = fields.Many2one("customer.class", string="Override", readonly=True)
     override_reason = fields.Text(readonly=True)
@@ -72,7 +80,27 @@ class CustomerClassification(models.Model):
         ("partner_company_uniq", "UNIQUE(partner_id, company_id)", "One result per company."),
     ]
 
-    @api.depends("explanation")
+    @api.depends_context("company")
+    def _compute_explanation(self):
+        """The engine's evaluation of these partners today, as the form explains it."""
+        self.explanation = False
+        # the user reads these results already; the engine reads its configuration
+        engine = self.sudo()
+        for company in self.company_id:
+            results = self.filtered(lambda r, c=company: r.company_id == c and r.partner_id)
+            try:
+                standard = engine._standard(company)
+            except UserError:
+                continue  # an inconsistent standard: nothing to explain until it is fixed
+            today = fields.Date.context_today(self.with_company(company))
+            values = engine._indicator_values(company, results.partner_id.ids, today)
+            for result in results:
+                indicators = values[result.partner_id.id]
+                evaluation = standard.evaluate(indicators)
+                data = evaluation.explanation(standard, indicators)
+                result.explanation = dict(data, class_id=evaluation.class_id)
+
+    @api.depends("explanation", "computed_class_id")
     def _compute_explanation_html(self):
         """Indicator values, then dimension -> level -> points × weight, then the rule."""
         for result in self:
@@ -89,8 +117,17 @@ class CustomerClassification(models.Model):
                 Markup("<code>%s</code> = %s") % (key, "-" if value is None else value)
                 for key, value in data.get("indicators", {}).items()
             )
+            notice = Markup("")
+            if data and data.get("class_id") != result.computed_class_id.id:
+                new_class = self.env["customer.class"].browse(data.get("class_id"))
+                notice = Markup("<p class='alert alert-info'>%s</p>") % self.env._(
+                    "The figures changed since the last evaluation: the next run will "
+                    "propose %(class)s.",
+                    **{"class": new_class.name or self.env._("no class")},
+                )
             result.explanation_html = (
-                Markup(
+                notice
+                + Markup(
                     "<table class='table table-sm o_classification_explanation'>"
                     "<thead><tr><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
                     "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
@@ -200,6 +237,7 @@ class CustomerClassification(models.Model):
         existing = self._existing(company, partners.ids)
         review = bool(self._param(PARAM_REVIEW_MODE, False))
         now = fields.Datetime.now()
+        ended = self.env._("Override ended")
         rows, history = [], []
         for pid in partners.ids:
             result = standard.evaluate(values[pid])
@@ -207,13 +245,13 @@ class CustomerClassification(models.Model):
             row = self._next_state(old, result, review, today)
             if old and all(old[k] == row[k] for k in row):
                 continue
-            # indicator values are numbers, text or None: JSON as they are
-            explanation = json.dumps(result.explanation(standard, values[pid]))
-            rows.append((pid, row, explanation))
+            rows.append((pid, row))
             old_class = old["class_id"] if old else None
             old_score = old["score"] if old else None
             if old_class != row["class_id"] or old_score != row["score"]:
                 lapsed = bool(old and old["override_class_id"] and not row["override_class_id"])
+                # indicator values are numbers, text or None: JSON as they are
+                snapshot = json.dumps(result.explanation(standard, values[pid]))
                 history.append(
                     {
                         "partner_id": pid,
@@ -221,8 +259,8 @@ class CustomerClassification(models.Model):
                         "new_class_id": row["class_id"],
                         "old_score": old_score,
                         "new_score": row["score"],
-                        "reason": self.env._("Override ended") if lapsed else None,
-                        "snapshot_json": explanation,
+                        "reason": ended if lapsed else None,
+                        "snapshot_json": snapshot,
                     }
                 )
         self._write_results(company, rows, now)
@@ -234,14 +272,16 @@ class CustomerClassification(models.Model):
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT partner_id, computed_class_id, class_id, score::float8 AS score, rule_id,
-                       override_class_id, override_until, proposed_class_id,
-                       proposed_score::float8 AS proposed_score
-                  FROM customer_classification
-                 WHERE company_id = %s AND partner_id = ANY(%s)
+                SELECT c.partner_id, r.class_id AS computed_class_id, c.class_id,
+                       c.score::float8 AS score, c.rule_id, c.override_class_id,
+                       c.override_until, c.proposed_class_id,
+                       c.proposed_score::float8 AS proposed_score
+                  FROM customer_classification c
+             LEFT JOIN customer_class_rule r ON r.id = c.rule_id
+                 WHERE c.company_id = %s AND c.partner_id = ANY(%s::int[])
                 """,
                 company.id,
-                list(partner_ids),
+                bulk_sql.array(partner_ids),
             )
         )
         return {row.pop("partner_id"): row for row in rows}
@@ -276,67 +316,55 @@ class CustomerClassification(models.Model):
         if not rows:
             return
         self.flush_model()
-        # one array per column: cheaper to build and to send than one tuple per row
-        columns = {
-            name: [row[name] for _pid, row, _expl in rows]
-            for name in (
-                "computed_class_id",
-                "class_id",
-                "score",
-                "rule_id",
-                "override_class_id",
-                "proposed_class_id",
-                "override_until",
-                "proposed_score",
-            )
-        }
+        # partners first: the foreign key checks below then lock rows this transaction
+        # already updated, which costs less than locking them and updating them after
+        self.env["res.partner"]._write_classification_columns(
+            company, [(pid, row["class_id"], row["score"]) for pid, row in rows]
+        )
+        # one array literal per column: cheaper to build, send and parse than tuples
+        names = (
+            "class_id",
+            "score",
+            "rule_id",
+            "override_class_id",
+            "proposed_class_id",
+            "override_until",
+            "proposed_score",
+        )
+        columns = {name: bulk_sql.array(row[name] for _pid, row in rows) for name in names}
         self.env.execute_query(
             SQL(
                 """
                 INSERT INTO customer_classification AS c
-                    (partner_id, company_id, computed_class_id, class_id, score, rule_id,
-                     override_class_id, explanation, proposed_class_id, override_until,
-                     proposed_score, evaluated_at, create_uid, create_date, write_uid,
-                     write_date)
-                SELECT v.pid, %(company)s, v.computed, v.cls, v.score, v.rule, v.override,
-                       v.expl, v.proposed, v.until, v.pscore, %(now)s, %(uid)s, %(now)s,
-                       %(uid)s, %(now)s
-                  FROM unnest(%(pids)s::int[], %(computed)s::int[], %(cls)s::int[],
-                              %(score)s::numeric[], %(rule)s::int[], %(override)s::int[],
-                              %(expl)s::jsonb[], %(proposed)s::int[], %(until)s::date[],
-                              %(pscore)s::numeric[])
-                    AS v(pid, computed, cls, score, rule, override, expl, proposed, until,
-                         pscore)
+                    (partner_id, company_id, class_id, score, rule_id, override_class_id,
+                     proposed_class_id, override_until, proposed_score, evaluated_at)
+                SELECT v.pid, %(company)s, v.cls, v.score, v.rule, v.override, v.proposed,
+                       v.until, v.pscore, %(now)s
+                  FROM unnest(%(pids)s::int[], %(cls)s::int[], %(score)s::numeric[],
+                              %(rule)s::int[], %(override)s::int[], %(proposed)s::int[],
+                              %(until)s::date[], %(pscore)s::numeric[])
+                    AS v(pid, cls, score, rule, override, proposed, until, pscore)
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET
-                    computed_class_id = EXCLUDED.computed_class_id,
                     class_id = EXCLUDED.class_id, score = EXCLUDED.score,
                     rule_id = EXCLUDED.rule_id, override_class_id = EXCLUDED.override_class_id,
                     override_until = EXCLUDED.override_until,
                     override_reason = CASE WHEN EXCLUDED.override_class_id IS NULL
                                            THEN NULL ELSE c.override_reason END,
-                    explanation = EXCLUDED.explanation,
                     proposed_class_id = EXCLUDED.proposed_class_id,
                     proposed_score = EXCLUDED.proposed_score,
-                    evaluated_at = EXCLUDED.evaluated_at, write_uid = EXCLUDED.write_uid,
-                    write_date = EXCLUDED.write_date
+                    evaluated_at = EXCLUDED.evaluated_at
                 """,
                 company=company.id,
-                uid=self.env.uid,
                 now=now,
-                pids=[pid for pid, _row, _expl in rows],
-                computed=columns["computed_class_id"],
+                pids=bulk_sql.array(pid for pid, _row in rows),
                 cls=columns["class_id"],
                 score=columns["score"],
                 rule=columns["rule_id"],
                 override=columns["override_class_id"],
-                expl=[expl for _pid, _row, expl in rows],
                 proposed=columns["proposed_class_id"],
                 until=columns["override_until"],
                 pscore=columns["proposed_score"],
             )
-        )
-        self.env["res.partner"]._write_classification_columns(
-            company, [(pid, row["class_id"], row["score"]) for pid, row, _expl in rows]
         )
         self.invalidate_model()
 

@@ -3,6 +3,8 @@ import json
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from . import bulk_sql
+
 ORIGINS = [
     ("schedule", "Scheduled evaluation"),
     ("manual", "Manual"),
@@ -20,11 +22,14 @@ class CustomerClassificationHistory(models.Model):
     _inherit = ["customer.append.only.mixin"]
     _order = "date desc, id desc"
     _rec_name = "partner_id"
+    # rows are never written after their creation, and ``date`` and ``user_id`` say when
+    # and by whom: no create/write columns (two foreign keys checked per row saved)
+    _log_access = False
 
     partner_id = fields.Many2one(
         "res.partner", required=True, index=True, ondelete="cascade", readonly=True
     )
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     old_class_id = fields.Many2one("customer.class", string="From Class", readonly=True)
     new_class_id = fields.Many2one("customer.class", string="To Class", readonly=True)
@@ -47,21 +52,23 @@ class CustomerClassificationHistory(models.Model):
         now = fields.Datetime.now()
 
         def column(key):
-            return [row.get(key) for row in rows]
+            return bulk_sql.array(row.get(key) for row in rows)
 
+        # array literals and one text of JSON documents: see bulk_sql
         self.env.execute_query(
             SQL(
                 """
                 INSERT INTO customer_classification_history
                     (partner_id, company_id, old_class_id, new_class_id, old_score, new_score,
-                     reason, snapshot, origin, date, user_id, create_uid, create_date,
-                     write_uid, write_date)
+                     reason, snapshot, origin, date, user_id)
                 SELECT v.pid, %(company)s, v.old_class, v.new_class, v.old_score, v.new_score,
-                       v.reason, v.snapshot, %(origin)s, %(now)s, %(uid)s, %(uid)s, %(now)s,
-                       %(uid)s, %(now)s
+                       v.reason, v.snapshot, %(origin)s, %(now)s, %(uid)s
                   FROM unnest(%(pid)s::int[], %(old_class)s::int[], %(new_class)s::int[],
                               %(old_score)s::numeric[], %(new_score)s::numeric[],
-                              %(reason)s::text[], %(snapshot)s::jsonb[])
+                              (SELECT array_agg(r.reason ORDER BY r.n)
+                                 FROM json_array_elements_text(%(reason)s::json)
+                                      WITH ORDINALITY AS r(reason, n)),
+                              string_to_array(%(snapshot)s, chr(30), '')::jsonb[])
                     AS v(pid, old_class, new_class, old_score, new_score, reason, snapshot)
                 """,
                 company=company.id,
@@ -73,12 +80,10 @@ class CustomerClassificationHistory(models.Model):
                 new_class=column("new_class_id"),
                 old_score=column("old_score"),
                 new_score=column("new_score"),
-                reason=[row.get("reason") or reason for row in rows],
-                snapshot=[
-                    row.get("snapshot_json")
-                    or (json.dumps(row["snapshot"]) if row.get("snapshot") else None)
-                    for row in rows
-                ],
+                reason=json.dumps([row.get("reason") or reason for row in rows]),
+                snapshot=bulk_sql.json_rows(
+                    row.get("snapshot_json") or row.get("snapshot") or None for row in rows
+                ),
             )
         )
         self.invalidate_model()
@@ -97,11 +102,10 @@ class CustomerClassificationHistory(models.Model):
                 """
                 INSERT INTO customer_classification_history
                     (partner_id, company_id, old_class_id, new_class_id, old_score, new_score,
-                     old_code, new_code, reason, origin, date, user_id, create_uid,
-                     create_date, write_uid, write_date)
+                     old_code, new_code, reason, origin, date, user_id)
                 SELECT v.pid, COALESCE(p.company_id, %(company)s), c.class_id, c.class_id,
                        c.score, c.score, v.old_code, v.new_code, %(reason)s, 'code', %(now)s,
-                       %(uid)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                       %(uid)s
                   FROM (VALUES %(values)s) AS v(pid, old_code, new_code)
                   JOIN res_partner p ON p.id = v.pid
              LEFT JOIN customer_classification c

@@ -8,12 +8,13 @@ net of refunds; documents of contacts count for their commercial partner.
 """
 
 import itertools
-from collections import defaultdict
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from odoo.tools import SQL
+
+from . import bulk_sql
 
 #: kinds computed from invoices (or confirmed orders), per window
 SALES_KINDS = (
@@ -60,10 +61,23 @@ def _sales_source(env, company, revenue_source):
 
 
 def sales_indicators(env, company, partner_ids, date_to, months, revenue_source):
-    """Revenue, growth, orders, average order, recency, relationship and trend."""
+    """Revenue, growth, orders, average order, recency, relationship and trend.
+
+    One pass over the partners' documents: the window sums, counts and dates, and the
+    revenue of each of the last complete months for the trend.
+    """
     date_from, _to = _window(date_to, months)
     prev_from = date_from - relativedelta(months=months)
     source = _sales_source(env, company, revenue_source)
+    month_starts = _last_months(date_to)
+    monthly_sums = SQL(", ").join(
+        SQL(
+            "SUM(s.amount) FILTER (WHERE s.doc_date >= %s AND s.doc_date < %s)",
+            start,
+            start + relativedelta(months=1),
+        )
+        for start in month_starts
+    )
     rows = env.execute_query(
         SQL(
             """
@@ -74,23 +88,24 @@ def sales_indicators(env, company, partner_ids, date_to, months, revenue_source)
                                     AND s.doc_date <= %(to)s),
                    MAX(s.doc_date) FILTER (WHERE s.is_order AND s.doc_date <= %(to)s),
                    MIN(s.doc_date) FILTER (WHERE s.is_order),
-                   COUNT(*) FILTER (WHERE s.is_order AND s.doc_date <= %(to)s)
+                   COUNT(*) FILTER (WHERE s.is_order AND s.doc_date <= %(to)s),
+                   %(monthly)s
               FROM (%(source)s) s
-             WHERE s.partner_id = ANY(%(partners)s)
+             WHERE s.partner_id = ANY(%(partners)s::int[])
           GROUP BY s.partner_id
             """,
             source=source,
-            partners=list(partner_ids),
+            partners=bulk_sql.array(partner_ids),
             to=date_to,
             prev=prev_from,
+            monthly=monthly_sums,
             **{"from": date_from},
         )
     )
-    monthly = _monthly_revenue(env, source, partner_ids, date_to)
-    months = _last_months(date_to)
     result = {}
-    for pid, revenue_sum, prev_sum, orders, last, first, lifetime in rows:
+    for pid, revenue_sum, prev_sum, orders, last, first, lifetime, *monthly in rows:
         revenue, prev = float(revenue_sum or 0.0), float(prev_sum or 0.0)
+        by_month = dict(zip(month_starts, (float(x or 0.0) for x in monthly), strict=True))
         result[pid] = {
             "revenue": round(revenue, 2),
             "revenue_growth": round((revenue - prev) / prev * 100, 2) if prev > 0 else None,
@@ -99,34 +114,9 @@ def sales_indicators(env, company, partner_ids, date_to, months, revenue_source)
             "days_since_last_order": (date_to - last).days if last else None,
             "first_order_date": first,
             "lifetime_orders": lifetime,
-            "growth_months": _rising_months(monthly.get(pid, {}), months),
+            "growth_months": _rising_months(by_month, month_starts),
         }
     return result
-
-
-def _monthly_revenue(env, source, partner_ids, date_to):
-    """``{partner: {month start: amount}}`` over the last complete months."""
-    end = date_to.replace(day=1)
-    start = end - relativedelta(months=MONTHS_FOR_GROWTH + 1)
-    rows = env.execute_query(
-        SQL(
-            """
-            SELECT s.partner_id, date_trunc('month', s.doc_date)::date, SUM(s.amount)
-              FROM (%(source)s) s
-             WHERE s.partner_id = ANY(%(partners)s)
-               AND s.doc_date >= %(start)s AND s.doc_date < %(end)s
-          GROUP BY 1, 2
-            """,
-            source=source,
-            partners=list(partner_ids),
-            start=start,
-            end=end,
-        )
-    )
-    monthly = defaultdict(dict)
-    for pid, month, amount in rows:
-        monthly[pid][month] = float(amount or 0.0)
-    return monthly
 
 
 def _last_months(date_to):
@@ -154,12 +144,12 @@ def overdue_indicators(env, company, partner_ids, date_to):
             SELECT m.commercial_partner_id, SUM(m.amount_residual_signed)
               FROM account_move m
              WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
-               AND m.company_id = %(company)s AND m.commercial_partner_id = ANY(%(partners)s)
+               AND m.company_id = %(company)s AND m.commercial_partner_id = ANY(%(partners)s::int[])
                AND m.payment_state IN ('not_paid', 'partial') AND m.invoice_date_due < %(to)s
           GROUP BY 1
             """,
             company=company.id,
-            partners=list(partner_ids),
+            partners=bulk_sql.array(partner_ids),
             to=date_to,
         )
     )
@@ -175,12 +165,12 @@ def complaint_indicators(env, company, partner_ids, date_to, months):
             SELECT t.commercial_partner_id, COUNT(*)
               FROM customer_tracking_record t
              WHERE t.record_type = 'complaint' AND t.company_id = %(company)s
-               AND t.commercial_partner_id = ANY(%(partners)s)
+               AND t.commercial_partner_id = ANY(%(partners)s::int[])
                AND t.date::date > %(from)s AND t.date::date <= %(to)s
           GROUP BY 1
             """,
             company=company.id,
-            partners=list(partner_ids),
+            partners=bulk_sql.array(partner_ids),
             to=date_to,
             **{"from": date_from},
         )
@@ -198,10 +188,10 @@ def partner_indicators(env, partner_ids, field_names):
                    p.classification_cooperation_start %(extra)s
               FROM res_partner p
          LEFT JOIN res_partner_industry i ON i.id = p.industry_id
-             WHERE p.id = ANY(%(partners)s)
+             WHERE p.id = ANY(%(partners)s::int[])
             """,
             extra=SQL("").join(SQL(", %s", col) for col in columns),
-            partners=list(partner_ids),
+            partners=bulk_sql.array(partner_ids),
         )
     )
     result = {}

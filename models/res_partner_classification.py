@@ -5,6 +5,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.tools import SQL, mute_logger
 
+from . import bulk_sql
 from .customer_classification import PARAM_PENDING_ORIGIN
 from .res_partner import BATCH_SIZE, COMMERCIAL_DOMAIN
 
@@ -79,7 +80,7 @@ class ResPartner(models.Model):
         "customer.class", compute="_compute_classification_id", string="Pending Class"
     )
     classification_explanation_html = fields.Html(
-        compute="_compute_classification_id", string="Why", sanitize=False
+        compute="_compute_classification_explanation_html", string="Why", sanitize=False
     )
     classification_history_ids = fields.One2many("customer.classification.history", "partner_id")
     tracking_record_ids = fields.One2many("customer.tracking.record", "partner_id")
@@ -104,7 +105,12 @@ class ResPartner(models.Model):
             partner.classification_override_reason = result.override_reason
             partner.classification_override_until = result.override_until
             partner.classification_proposed_class_id = result.proposed_class_id
-            partner.classification_explanation_html = result.explanation_html
+
+    @api.depends_context("company")
+    def _compute_classification_explanation_html(self):
+        """Evaluated when shown (the form's Classification tab), never for lists."""
+        for partner in self:
+            partner.classification_explanation_html = partner.classification_id.explanation_html
 
     def _compute_tracking_record_count(self):
         counts = dict(
@@ -196,9 +202,9 @@ class ResPartner(models.Model):
                  WHERE p.id = v.id
                 """,
                 key=str(company.id),
-                ids=ids,
-                classes=classes,
-                scores=scores,
+                ids=bulk_sql.array(ids),
+                classes=bulk_sql.array(classes),
+                scores=bulk_sql.array(scores),
             )
         )
         self.invalidate_model(["customer_class_id", "classification_score"])

@@ -185,6 +185,26 @@ class TestDefaultStandard(ClassificationCase):
         self.assertEqual(last.new_class_id, self.classes["potential"])
         self.assertEqual((last.old_score, last.new_score), (48.0, 72.0))
 
+    def test_explanation_is_current(self):
+        """The form explains today's figures and says when the next run will change the class."""
+        partner = self.customer()
+        self.invoice(partner, 600_000)
+        result = self.classify(partner)
+        self.assertEqual(result.explanation["indicators"]["revenue"], 600_000)
+        self.assertNotIn("alert", result.explanation_html)
+        self.invoice(partner, 700_000)
+        result.invalidate_recordset(["explanation", "explanation_html"])
+        # not evaluated again yet: the class is the same, the figures are new
+        self.assertEqual(result.class_id, self.classes["potential"])
+        self.assertEqual(result.explanation["indicators"]["revenue"], 1_300_000)
+        self.assertEqual(result.explanation["class_id"], self.classes["potential"].id)
+        self.assertIn("Value contribution", result.with_user(self.user).explanation_html)
+        self.invoice(partner, 1_300_000, move_type="out_refund")
+        result.invalidate_recordset(["explanation", "explanation_html"])
+        self.assertEqual(result.explanation["indicators"]["revenue"], 0)
+        self.assertNotEqual(result.explanation["class_id"], self.classes["potential"].id)
+        self.assertIn("the next run will propose", result.explanation_html)
+
     def test_incremental_run_after_invoice(self):
         partner = self.customer()
         self.classify(partner)
