@@ -20,10 +20,12 @@
         "data/customer_code_scheme_data.xml",
         "data/customer_classification_standard_data.xml",
         "data/res_partner_industry_data.xml",
+        "data/res_partner_category_data.xml",
         "data/ir_cron_data.xml",
         "wizard/customer_code_assign_wizard_views.xml",
         "wizard/customer_code_recode_wizard_views.xml",
         "views/customer_classification_config_views.xml",
+        "views/customer_classification_board_views.xml",
         "views/customer_classification_views.xml",
         "views/customer_code_scheme_views.xml",
         "views/customer_code_history_views.xml",
@@ -33,11 +35,15 @@
         "views/customer_classification_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_classification/static/src/**/*",
+        ],
         "web.assets_tests": [
             "customer_classification/static/tests/tours/**/*",
         ],
     },
     "demo": [
         "demo/res_partner_demo.xml",
+        "demo/customer_classification_demo.xml",
     ],
 }

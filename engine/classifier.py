@@ -122,6 +122,25 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class TagRule:
+    """Tag rule: the effective class, a reached level and conditions -> a tag."""
+
+    id: int
+    tag_id: int
+    class_ids: frozenset = frozenset()  # empty: any class
+    level_ids: frozenset = frozenset()  # empty: any level; else one of them reached
+    conditions: tuple = ()
+    match_all: bool = True
+
+    def matches(self, class_id, level_ids, indicators):
+        if self.class_ids and class_id not in self.class_ids:
+            return False
+        if self.level_ids and self.level_ids.isdisjoint(level_ids):
+            return False
+        return _match(self.conditions, self.match_all, indicators)
+
+
+@dataclass(frozen=True)
 class Result:
     class_id: int | None
     rule_id: int | None
@@ -159,6 +178,17 @@ class Result:
 class Standard:
     dimensions: tuple
     rules: tuple  # ordered: first match wins
+    tag_rules: tuple = ()  # every matching rule adds its tag
+
+    def tags(self, class_id, result, indicators):
+        """Tags that ``result`` (and the effective ``class_id``) earn."""
+        levels = result.levels.values()
+        return {
+            rule.tag_id for rule in self.tag_rules if rule.matches(class_id, levels, indicators)
+        }
+
+    def managed_tags(self):
+        return {rule.tag_id for rule in self.tag_rules}
 
     def evaluate(self, indicators):
         """Levels, score (0-100, Σ weight × points / 100) and class for one partner."""

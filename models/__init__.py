@@ -6,6 +6,7 @@ from . import customer_indicator
 from . import customer_class
 from . import customer_dimension
 from . import customer_condition
+from . import customer_tag_rule
 from . import customer_classification
 from . import customer_classification_history
 from . import customer_tracking_record

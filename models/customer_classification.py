@@ -167,7 +167,12 @@ class CustomerClassification(models.Model):
                 self.env._("%(company)s: %(error)s", company=company.name, error=str(err))
             ) from None
         rules = self.env["customer.class.rule"].search([("company_id", "=", company.id)])
-        return classifier.Standard(dimensions=dims._to_engine(), rules=rules._to_engine())
+        tag_rules = self.env["customer.tag.rule"].search([("company_id", "=", company.id)])
+        return classifier.Standard(
+            dimensions=dims._to_engine(),
+            rules=rules._to_engine(),
+            tag_rules=tag_rules._to_engine(),
+        )
 
     @api.model
     def _param(self, key, default):
@@ -238,11 +243,13 @@ class CustomerClassification(models.Model):
         review = bool(self._param(PARAM_REVIEW_MODE, False))
         now = fields.Datetime.now()
         ended = self.env._("Override ended")
-        rows, history = [], []
+        rows, history, tags = [], [], {}
         for pid in partners.ids:
             result = standard.evaluate(values[pid])
             old = existing.get(pid)
             row = self._next_state(old, result, review, today)
+            if standard.tag_rules:
+                tags[pid] = standard.tags(row["class_id"], result, values[pid])
             if old and all(old[k] == row[k] for k in row):
                 continue
             rows.append((pid, row))
@@ -265,7 +272,64 @@ class CustomerClassification(models.Model):
                 )
         self._write_results(company, rows, now)
         self.env["customer.classification.history"]._log(company, history, origin)
+        self._sync_tags(standard.managed_tags(), tags)
         return len(rows)
+
+    @api.model
+    def _sync_tags(self, managed, desired):
+        """Give partners the tags their rules earn, ``desired`` = ``{partner: {tag ids}}``.
+
+        Only ``managed`` tags (those of active tag rules) are added or removed, and only
+        where something differs: one query to read, at most two to write.
+        """
+        if not managed or not desired:
+            return
+        Partner = self.env["res.partner"]
+        Partner.flush_model(["category_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner_id, category_id FROM res_partner_res_partner_category_rel
+                 WHERE partner_id = ANY(%s::int[]) AND category_id = ANY(%s::int[])
+                """,
+                bulk_sql.array(desired),
+                bulk_sql.array(managed),
+            )
+        )
+        current = {}
+        for pid, tag in rows:
+            current.setdefault(pid, set()).add(tag)
+        empty = set()
+        add = [(p, t) for p, tags in desired.items() for t in tags - current.get(p, empty)]
+        remove = [(p, t) for p, tags in current.items() for t in tags - desired.get(p, empty)]
+        if add:
+            pids, tag_ids = zip(*add, strict=True)
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO res_partner_res_partner_category_rel (partner_id, category_id)
+                    SELECT * FROM unnest(%s::int[], %s::int[]) ON CONFLICT DO NOTHING
+                    """,
+                    bulk_sql.array(pids),
+                    bulk_sql.array(tag_ids),
+                )
+            )
+        if remove:
+            pids, tag_ids = zip(*remove, strict=True)
+            self.env.execute_query(
+                SQL(
+                    """
+                    DELETE FROM res_partner_res_partner_category_rel r
+                     USING unnest(%s::int[], %s::int[]) AS v(pid, tag)
+                     WHERE r.partner_id = v.pid AND r.category_id = v.tag
+                    """,
+                    bulk_sql.array(pids),
+                    bulk_sql.array(tag_ids),
+                )
+            )
+        if add or remove:
+            Partner.invalidate_model(["category_id"])
+            self.env["res.partner.category"].invalidate_model(["partner_ids"])
 
     @api.model
     def _existing(self, company, partner_ids):

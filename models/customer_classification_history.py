@@ -1,5 +1,7 @@
 import json
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -87,6 +89,45 @@ class CustomerClassificationHistory(models.Model):
             )
         )
         self.invalidate_model()
+        self._post_class_changes(company, rows, reason)
+
+    @api.model
+    def _post_class_changes(self, company, rows, reason=None):
+        """A note on the partner's chatter for every change of class (not the first one)."""
+        changes = [
+            row
+            for row in rows
+            if row.get("old_class_id") and row.get("new_class_id") != row["old_class_id"]
+        ]
+        if not changes:
+            return
+        class_ids = {row["old_class_id"] for row in changes} | {
+            row["new_class_id"] for row in changes
+        }
+        names = {
+            klass.id: klass.name
+            for klass in self.env["customer.class"].sudo().browse(class_ids - {None})
+        }
+        several = self.env["res.company"].sudo().search_count([], limit=2) > 1
+        bodies = {}
+        for row in changes:
+            body = Markup("<p>%s</p>") % self.env._(
+                "Class: %(old)s → %(new)s (score %(old_score)s → %(new_score)s)",
+                old=names.get(row["old_class_id"]),
+                new=names.get(row["new_class_id"]) or self.env._("none"),
+                old_score=row.get("old_score"),
+                new_score=row.get("new_score"),
+            )
+            if several:
+                body += Markup("<p>%s</p>") % self.env._(
+                    "Company: %(company)s", company=company.name
+                )
+            why = row.get("reason") or reason
+            if why:
+                body += Markup("<p>%s</p>") % self.env._("Reason: %(reason)s", reason=why)
+            bodies[row["partner_id"]] = body
+        partners = self.env["res.partner"].browse(list(bodies))
+        partners._message_log_batch(bodies=bodies, author_id=self.env.user.partner_id.id)
 
     @api.model
     def _log_code_changes(self, rows, reason=None):

@@ -26,6 +26,7 @@ class CustomerCondition(models.Model):
     sequence = fields.Integer(default=10)
     level_id = fields.Many2one("customer.dimension.level", ondelete="cascade", index=True)
     rule_id = fields.Many2one("customer.class.rule", ondelete="cascade", index=True)
+    tag_rule_id = fields.Many2one("customer.tag.rule", ondelete="cascade", index=True)
     indicator_id = fields.Many2one("customer.indicator", required=True, ondelete="restrict")
     operator = fields.Selection(OPERATORS, required=True, default=">=")
     value = fields.Float(digits=(16, 2), help="Threshold for numeric operators.")
@@ -78,7 +79,7 @@ class CustomerCondition(models.Model):
         return res
 
     def _mark_configuration_changed(self):
-        companies = self.level_id.company_id | self.rule_id.company_id
+        companies = self.level_id.company_id | self.rule_id.company_id | self.tag_rule_id.company_id
         self.env["customer.classification"]._mark_configuration_changed(companies)
 
     def _values(self):

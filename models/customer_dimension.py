@@ -25,10 +25,35 @@ class CustomerDimension(models.Model):
     )
     level_ids = fields.One2many("customer.dimension.level", "dimension_id", string="Levels")
     description = fields.Text(translate=True)
+    weight_total = fields.Float(
+        compute="_compute_weight_total",
+        digits=(5, 2),
+        string="Total of Active Weights",
+        help="The weights of the company's active dimensions, this one as edited.",
+    )
+    weight_notice = fields.Char(compute="_compute_weight_total", string="Weights")
 
     _sql_constraints = [
         ("weight_range", "CHECK(weight >= 0 AND weight <= 100)", "A weight is between 0 and 100."),
     ]
+
+    @api.depends("weight", "active", "company_id")
+    def _compute_weight_total(self):
+        """Live while editing: the other active dimensions as saved, plus this one."""
+        for dim in self:
+            others = self.search(
+                [("company_id", "=", dim.company_id.id), ("id", "not in", self._origin.ids)]
+            )
+            mine = self.filtered(lambda d, c=dim.company_id: d.company_id == c and d.active)
+            total = round(sum(others.mapped("weight")) + sum(mine.mapped("weight")), 2)
+            dim.weight_total = total
+            dim.weight_notice = (
+                False
+                if abs(total - classifier.WEIGHT_TOTAL) <= classifier.WEIGHT_TOLERANCE
+                else self.env._(
+                    "The active weights total %(total)s %%, not 100 %%.", total=f"{total:g}"
+                )
+            )
 
     @api.constrains("weight", "active", "company_id")
     def _check_weights(self):

@@ -58,6 +58,47 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_SCOPE_DOMAIN,
     )
 
+    classification_interval_number = fields.Integer(
+        string="Re-evaluate Every",
+        compute="_compute_classification_interval",
+        inverse="_inverse_classification_interval",
+        readonly=False,
+        help="How often the scheduled action re-evaluates every customer.",
+    )
+    classification_interval_type = fields.Selection(
+        [("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks"), ("months", "Months")],
+        string="Re-evaluation Unit",
+        compute="_compute_classification_interval",
+        inverse="_inverse_classification_interval",
+        readonly=False,
+    )
+
+    def _classification_cron(self):
+        return self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
+
+    def _compute_classification_interval(self):
+        cron = self._classification_cron()
+        for settings in self:
+            settings.classification_interval_number = cron.sudo().interval_number if cron else 1
+            settings.classification_interval_type = cron.sudo().interval_type if cron else "days"
+
+    def _inverse_classification_interval(self):
+        cron = self._classification_cron()
+        for settings in self:
+            if settings.classification_interval_number <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The re-evaluation interval is at least one hour, day, week or month."
+                    )
+                )
+            if cron:
+                cron.sudo().write(
+                    {
+                        "interval_number": settings.classification_interval_number,
+                        "interval_type": settings.classification_interval_type or "days",
+                    }
+                )
+
     @api.constrains("classification_window_months")
     def _check_classification_window(self):
         for settings in self:

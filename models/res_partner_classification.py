@@ -23,6 +23,7 @@ class ResPartner(models.Model):
         "customer.class",
         company_dependent=True,
         readonly=True,
+        group_expand="_read_group_customer_class_ids",
         help="Effective class in the current company: the override if any, else the "
         "engine's class.",
     )
@@ -82,9 +83,27 @@ class ResPartner(models.Model):
     classification_explanation_html = fields.Html(
         compute="_compute_classification_explanation_html", string="Why", sanitize=False
     )
+    customer_class_color = fields.Integer(related="customer_class_id.color")
     classification_history_ids = fields.One2many("customer.classification.history", "partner_id")
+    classification_history_count = fields.Integer(compute="_compute_classification_history_count")
     tracking_record_ids = fields.One2many("customer.tracking.record", "partner_id")
     tracking_record_count = fields.Integer(compute="_compute_tracking_record_count")
+
+    @api.model
+    def _read_group_customer_class_ids(self, classes, domain):
+        """The board shows every active class as a column, even an empty one."""
+        return classes.search([])
+
+    def _compute_classification_history_count(self):
+        counts = dict(
+            self.env["customer.classification.history"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.classification_history_count = counts.get(partner.commercial_partner_id, 0)
 
     @api.depends_context("company")
     def _compute_classification_id(self):
@@ -296,6 +315,14 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
+    def _override_classification(self, klass, reason, until=None):
+        """Set the class of these customers by hand in the current company (Managers)."""
+        if isinstance(klass, int):
+            klass = self.env["customer.class"].browse(klass)
+        self.env["customer.classification"].sudo()._set_override(
+            self.env.company, self.commercial_partner_id, klass, reason, until
+        )
+
     def action_reclassify(self):
         self._reclassify(origin="manual")
         return True
@@ -324,6 +351,35 @@ class ResPartner(models.Model):
             "view_mode": "form",
             "target": "new",
             "context": {"default_partner_ids": [self.commercial_partner_id.id]},
+        }
+
+    def action_view_classification_history(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Classification History"),
+            "res_model": "customer.classification.history",
+            "view_mode": "list",
+            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+        }
+
+    def action_log_tracking_record(self):
+        """Quick logging from the partner form: a visit, a call, a complaint..."""
+        self.ensure_one()
+        record_type = self.env.context.get("tracking_record_type") or "call"
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Contact"),
+            "res_model": "customer.tracking.record",
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("customer_classification.customer_tracking_record_view_form").id,
+                    "form",
+                )
+            ],
+            "target": "new",
+            "context": {"default_partner_id": self.id, "default_record_type": record_type},
         }
 
     def action_view_tracking_records(self):

@@ -32,11 +32,7 @@ class CustomerClassificationOverrideWizard(models.TransientModel):
             raise UserError(self.env._("Give a reason for the override."))
         if self.date_until and self.date_until < fields.Date.context_today(self):
             raise UserError(self.env._("The end date of an override cannot be in the past."))
-        self.env["customer.classification"].sudo()._set_override(
-            self.env.company,
-            self.partner_ids.commercial_partner_id,
-            self.class_id,
-            self.reason.strip(),
-            self.date_until,
+        self.partner_ids._override_classification(
+            self.class_id, self.reason.strip(), self.date_until
         )
         return {"type": "ir.actions.act_window_close"}
