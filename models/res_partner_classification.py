@@ -349,6 +349,7 @@ class ResPartner(models.Model):
             "name": self.env._("Override the class of %(partner)s", partner=self.display_name),
             "res_model": "customer.classification.override.wizard",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "context": {"default_partner_ids": [self.commercial_partner_id.id]},
         }

@@ -13,3 +13,29 @@ class TestUi(HttpCase):
         self.assertEqual(
             (history.old_code, history.reason), (old_code, "Key account since the tour")
         )
+
+    def test_board_tour(self):
+        """Drag a customer to another class: override wizard, reason, class and history."""
+        partner = self.env.ref("customer_classification.res_partner_sd_qingdao_brewery")
+        self.assertNotEqual(partner.customer_class_id.code, "strategic")
+        self.start_tour("/odoo", "customer_classification_board_tour", login="admin")
+        self.assertEqual(partner.customer_class_id.code, "strategic")
+        self.assertEqual(
+            partner.classification_id.override_reason, "Signed a five-year framework agreement"
+        )
+
+    def test_weights_tour(self):
+        """A dimension weight that breaks the 100 % total is announced, then fixed and saved."""
+        value = self.env.ref("customer_classification.dimension_value")
+        self.start_tour("/odoo", "customer_classification_weights_tour", login="admin")
+        self.assertEqual(value.weight, 60)
+
+    def test_complaint_tour(self):
+        """A sales user logs a complaint from the customer's form."""
+        partner = self.env.ref("customer_classification.res_partner_hb_wuhan_steel")
+        self.start_tour("/odoo", "customer_classification_complaint_tour", login="demo")
+        complaint = self.env["customer.tracking.record"].search(
+            [("partner_id", "=", partner.id), ("summary", "=", "Rusty bolts in the last delivery")]
+        )
+        self.assertEqual(complaint.record_type, "complaint")
+        self.assertEqual(complaint.user_id, self.env.ref("base.user_demo"))

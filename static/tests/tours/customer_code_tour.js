@@ -25,7 +25,8 @@ registry.category("web_tour.tours").add("customer_classification_recode_tour", {
             content: "The code is read-only on the form",
         },
         {
-            trigger: "button[name=action_open_customer_code_recode]",
+            trigger:
+                "div[name=customer_code_row] button[name=action_open_customer_code_recode]",
             content: "Re-code the customer",
             run: "click",
         },
