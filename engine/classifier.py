@@ -90,6 +90,11 @@ class Dimension:
     weight: float
     levels: tuple  # ordered: first match wins
 
+    def indicator_keys(self):
+        """The indicators its levels look at, in the order they appear."""
+        keys = (cond.indicator for level in self.levels for cond in level.conditions)
+        return tuple(dict.fromkeys(keys))
+
     def evaluate(self, indicators):
         for level in self.levels:
             if _match(level.conditions, level.match_all, indicators):

@@ -98,6 +98,9 @@ class CustomerClassification(models.Model):
                 indicators = values[result.partner_id.id]
                 evaluation = standard.evaluate(indicators)
                 data = evaluation.explanation(standard, indicators)
+                # the values each dimension looked at, for the table of the form
+                for dim, row in zip(standard.dimensions, data["dimensions"], strict=True):
+                    row["values"] = {key: indicators.get(key) for key in dim.indicator_keys()}
                 result.explanation = dict(data, class_id=evaluation.class_id)
 
     @api.depends("explanation", "computed_class_id")
@@ -107,16 +110,20 @@ class CustomerClassification(models.Model):
             data = result.explanation or {}
             rows = Markup("").join(
                 Markup(
-                    "<tr><td>%s</td><td>%s</td><td class='text-end'>%s</td>"
-                    "<td class='text-end'>%s %%</td><td class='text-end'>%s</td></tr>"
+                    "<tr><td>%s</td><td class='text-muted'>%s</td><td>%s</td>"
+                    "<td class='text-end'>%s × %s %%</td><td class='text-end'>%s</td></tr>"
                 )
-                % (d["dimension"], d["level"] or "-", d["points"], d["weight"], d["contribution"])
+                % (
+                    d["dimension"],
+                    self._format_values(d.get("values", {})),
+                    d["level"] or "-",
+                    d["points"],
+                    d["weight"],
+                    d["contribution"],
+                )
                 for d in data.get("dimensions", [])
             )
-            values = Markup(", ").join(
-                Markup("<code>%s</code> = %s") % (key, "-" if value is None else value)
-                for key, value in data.get("indicators", {}).items()
-            )
+            values = self._format_values(data.get("indicators", {}))
             notice = Markup("")
             if data and data.get("class_id") != result.computed_class_id.id:
                 new_class = self.env["customer.class"].browse(data.get("class_id"))
@@ -129,15 +136,15 @@ class CustomerClassification(models.Model):
                 notice
                 + Markup(
                     "<table class='table table-sm o_classification_explanation'>"
-                    "<thead><tr><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
-                    "<th class='text-end'>%s</th><th class='text-end'>%s</th></tr></thead>"
+                    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+                    "<th class='text-end'>%s</th></tr></thead>"
                     "<tbody>%s</tbody></table><p><b>%s</b> %s</p><p class='text-muted small'>%s</p>"
                 )
                 % (
                     self.env._("Dimension"),
+                    self.env._("Indicator Values"),
                     self.env._("Level"),
-                    self.env._("Points"),
-                    self.env._("Weight"),
+                    self.env._("Points × Weight"),
                     self.env._("Contribution"),
                     rows,
                     self.env._("Rule:"),
@@ -147,6 +154,13 @@ class CustomerClassification(models.Model):
                 if data
                 else False
             )
+
+    @staticmethod
+    def _format_values(values):
+        return Markup(", ").join(
+            Markup("<code>%s</code> = %s") % (key, "-" if value is None else value)
+            for key, value in values.items()
+        )
 
     # ------------------------------------------------------------------
     # Configuration -> engine objects
