@@ -24,7 +24,6 @@ class CustomerTagRule(models.Model):
     )
     tag_id = fields.Many2one(
         "res.partner.category",
-        string="Tag",
         required=True,
         ondelete="cascade",
         domain="[('parent_id', '=', classification_tag_parent_id)]",

@@ -58,45 +58,40 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_SCOPE_DOMAIN,
     )
 
+    # the schedule of the daily run, read from and written to its scheduled action
     classification_interval_number = fields.Integer(
         string="Re-evaluate Every",
-        compute="_compute_classification_interval",
-        inverse="_inverse_classification_interval",
-        readonly=False,
+        default=1,
         help="How often the scheduled action re-evaluates every customer.",
     )
     classification_interval_type = fields.Selection(
         [("hours", "Hours"), ("days", "Days"), ("weeks", "Weeks"), ("months", "Months")],
         string="Re-evaluation Unit",
-        compute="_compute_classification_interval",
-        inverse="_inverse_classification_interval",
-        readonly=False,
+        default="days",
     )
 
     def _classification_cron(self):
-        return self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
+        return self.env.ref(
+            "customer_classification.ir_cron_reclassify", raise_if_not_found=False
+        ).sudo()
 
-    def _compute_classification_interval(self):
+    @api.model
+    def get_values(self):
+        res = super().get_values()
         cron = self._classification_cron()
-        for settings in self:
-            settings.classification_interval_number = cron.sudo().interval_number if cron else 1
-            settings.classification_interval_type = cron.sudo().interval_type if cron else "days"
+        if cron:
+            res.update(
+                classification_interval_number=cron.interval_number,
+                classification_interval_type=cron.interval_type,
+            )
+        return res
 
-    def _inverse_classification_interval(self):
-        cron = self._classification_cron()
+    @api.constrains("classification_interval_number")
+    def _check_classification_interval(self):
         for settings in self:
             if settings.classification_interval_number <= 0:
                 raise ValidationError(
-                    self.env._(
-                        "The re-evaluation interval is at least one hour, day, week or month."
-                    )
-                )
-            if cron:
-                cron.sudo().write(
-                    {
-                        "interval_number": settings.classification_interval_number,
-                        "interval_type": settings.classification_interval_type or "days",
-                    }
+                    self.env._("Re-evaluate at least every hour, day, week or month.")
                 )
 
     @api.constrains("classification_window_months")
@@ -122,6 +117,13 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         previous = self.env["ir.config_parameter"].sudo().get_param(PARAM_SCOPE, "global")
         res = super().set_values()
+        cron = self._classification_cron()
+        schedule = {
+            "interval_number": self.classification_interval_number,
+            "interval_type": self.classification_interval_type or "days",
+        }
+        if cron and any(cron[key] != value for key, value in schedule.items()):
+            cron.write(schedule)
         if self.customer_code_unique_scope != previous:
             self.env["res.partner"]._apply_code_unique_index(self.customer_code_unique_scope)
         return res

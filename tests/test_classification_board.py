@@ -130,7 +130,7 @@ class TestBoardTagsChatter(ClassificationCase):
         with Form(
             self.env["customer.tracking.record"]
             .with_user(self.user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         ) as form:
             self.assertEqual(form.record_type, "complaint")
             form.summary = "Wrong parts delivered"
@@ -152,14 +152,19 @@ class TestBoardTagsChatter(ClassificationCase):
 
     def test_schedule_frequency_setting(self):
         cron = self.env.ref("customer_classification.ir_cron_reclassify")
-        with Form(self.env["res.config.settings"]) as settings:
-            settings.classification_interval_number = 2
-            settings.classification_interval_type = "weeks"
-        settings.record.execute()
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(
+            (settings.classification_interval_number, settings.classification_interval_type),
+            (cron.interval_number, cron.interval_type),
+        )
+        settings.classification_interval_number = 2
+        settings.classification_interval_type = "weeks"
+        settings.save().execute()
         self.assertEqual((cron.interval_number, cron.interval_type), (2, "weeks"))
-        with (
-            self.assertRaisesRegex(ValidationError, "at least"),
-            Form(self.env["res.config.settings"]) as settings,
-        ):
-            settings.classification_interval_number = 0
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.classification_interval_number, 2)
+        settings.classification_interval_number = 0
+        with self.assertRaises(ValidationError) as caught:
+            settings.save()
+        self.assertIn("at least", str(caught.exception))
         self.assertEqual(cron.interval_number, 2)

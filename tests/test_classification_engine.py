@@ -192,6 +192,10 @@ class TestDefaultStandard(ClassificationCase):
         result = self.classify(partner)
         self.assertEqual(result.explanation["indicators"]["revenue"], 600_000)
         self.assertNotIn("alert", result.explanation_html)
+        value = result.explanation["dimensions"][0]
+        self.assertEqual(
+            (value["dimension"], value["values"]), ("Value contribution", {"revenue": 600_000})
+        )
         self.invoice(partner, 700_000)
         result.invalidate_recordset(["explanation", "explanation_html"])
         # not evaluated again yet: the class is the same, the figures are new
