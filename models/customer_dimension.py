@@ -47,12 +47,11 @@ class CustomerDimension(models.Model):
             mine = self.filtered(lambda d, c=dim.company_id: d.company_id == c and d.active)
             total = round(sum(others.mapped("weight")) + sum(mine.mapped("weight")), 2)
             dim.weight_total = total
+            shown = f"{total:g}"
             dim.weight_notice = (
                 False
                 if abs(total - classifier.WEIGHT_TOTAL) <= classifier.WEIGHT_TOLERANCE
-                else self.env._(
-                    "The active weights total %(total)s %%, not 100 %%.", total=f"{total:g}"
-                )
+                else self.env._("The active weights total %(total)s %%, not 100 %%.", total=shown)
             )
 
     @api.constrains("weight", "active", "company_id")
