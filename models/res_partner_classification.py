@@ -86,7 +86,8 @@ class ResPartner(models.Model):
     customer_class_color = fields.Integer(related="customer_class_id.color")
     classification_history_ids = fields.One2many("customer.classification.history", "partner_id")
     classification_history_count = fields.Integer(compute="_compute_classification_history_count")
-    tracking_record_ids = fields.One2many("customer.tracking.record", "partner_id")
+    # the company's records and its contacts' (on a company's form, everything about it)
+    tracking_record_ids = fields.One2many("customer.tracking.record", "commercial_partner_id")
     tracking_record_count = fields.Integer(compute="_compute_tracking_record_count")
 
     @api.model
