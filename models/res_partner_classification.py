@@ -96,16 +96,19 @@ class ResPartner(models.Model):
         # a handful of classes per database
         return classes.search([])  # pylint: disable=no-search-all
 
-    def _compute_classification_history_count(self):
+    def _count_per_commercial_partner(self, model, field):
+        """``{partner: number of records of model whose field is its commercial partner}``."""
         counts = dict(
-            self.env["customer.classification.history"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
+            self.env[model]._read_group(
+                [(field, "in", self.commercial_partner_id.ids)], [field], ["__count"]
             )
         )
+        return {partner: counts.get(partner.commercial_partner_id, 0) for partner in self}
+
+    def _compute_classification_history_count(self):
+        counts = self._count_per_commercial_partner("customer.classification.history", "partner_id")
         for partner in self:
-            partner.classification_history_count = counts.get(partner.commercial_partner_id, 0)
+            partner.classification_history_count = counts[partner]
 
     @api.depends_context("company")
     def _compute_classification_id(self):
@@ -134,15 +137,11 @@ class ResPartner(models.Model):
             partner.classification_explanation_html = partner.classification_id.explanation_html
 
     def _compute_tracking_record_count(self):
-        counts = dict(
-            self.env["customer.tracking.record"]._read_group(
-                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
+        counts = self._count_per_commercial_partner(
+            "customer.tracking.record", "commercial_partner_id"
         )
         for partner in self:
-            partner.tracking_record_count = counts.get(partner.commercial_partner_id, 0)
+            partner.tracking_record_count = counts[partner]
 
     # ------------------------------------------------------------------
     # Scope and entry point
