@@ -25,6 +25,4 @@ def array(values):
 
 def json_rows(documents):
     """One text holding the JSON of ``documents`` (None stays NULL), for ``string_to_array``."""
-    return RECORD_SEPARATOR.join(
-        "" if doc is None else doc if isinstance(doc, str) else json.dumps(doc) for doc in documents
-    )
+    return RECORD_SEPARATOR.join("" if doc is None else json.dumps(doc) for doc in documents)

@@ -11,8 +11,6 @@ Data flow for one company and a batch of partners (:meth:`_run`):
    results, partner columns and history.
 """
 
-import json
-
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -271,8 +269,6 @@ class CustomerClassification(models.Model):
             old_score = old["score"] if old else None
             if old_class != row["class_id"] or old_score != row["score"]:
                 lapsed = bool(old and old["override_class_id"] and not row["override_class_id"])
-                # indicator values are numbers, text or None: JSON as they are
-                snapshot = json.dumps(result.explanation(standard, values[pid]))
                 history.append(
                     {
                         "partner_id": pid,
@@ -281,7 +277,8 @@ class CustomerClassification(models.Model):
                         "old_score": old_score,
                         "new_score": row["score"],
                         "reason": ended if lapsed else None,
-                        "snapshot_json": snapshot,
+                        # indicator values are numbers, text or None: JSON as they are
+                        "snapshot": result.explanation(standard, values[pid]),
                     }
                 )
         self._write_results(company, rows, now)

@@ -83,9 +83,7 @@ class CustomerClassificationHistory(models.Model):
                 old_score=column("old_score"),
                 new_score=column("new_score"),
                 reason=json.dumps([row.get("reason") or reason for row in rows]),
-                snapshot=bulk_sql.json_rows(
-                    row.get("snapshot_json") or row.get("snapshot") or None for row in rows
-                ),
+                snapshot=bulk_sql.json_rows(row.get("snapshot") or None for row in rows),
             )
         )
         self.invalidate_model()
