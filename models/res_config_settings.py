@@ -71,9 +71,8 @@ class ResConfigSettings(models.TransientModel):
     )
 
     def _classification_cron(self):
-        return self.env.ref(
-            "customer_classification.ir_cron_reclassify", raise_if_not_found=False
-        ).sudo()
+        cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
+        return cron.sudo() if cron else cron
 
     @api.model
     def get_values(self):
