@@ -39,16 +39,17 @@ class CustomerDimension(models.Model):
 
     @api.depends("weight", "active", "company_id")
     def _compute_weight_total(self):
-        """Live while editing: the other active dimensions as saved, plus this one."""
-        for dim in self:
+        """Live while editing: the other active dimensions as saved, plus these ones."""
+        for company, dims in self.grouped("company_id").items():
             others = self.search(
-                [("company_id", "=", dim.company_id.id), ("id", "not in", self._origin.ids)]
+                [("company_id", "=", company.id), ("id", "not in", self._origin.ids)]
             )
-            mine = self.filtered(lambda d, c=dim.company_id: d.company_id == c and d.active)
-            total = round(sum(others.mapped("weight")) + sum(mine.mapped("weight")), 2)
-            dim.weight_total = total
+            total = round(
+                sum(others.mapped("weight")) + sum(dims.filtered("active").mapped("weight")), 2
+            )
             shown = f"{total:g}"
-            dim.weight_notice = (
+            dims.weight_total = total
+            dims.weight_notice = (
                 False
                 if abs(total - classifier.WEIGHT_TOTAL) <= classifier.WEIGHT_TOLERANCE
                 else self.env._("The active weights total %(total)s %%, not 100 %%.", total=shown)
