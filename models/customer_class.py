@@ -63,6 +63,7 @@ class CustomerClassRule(models.Model):
     """Ordered rule: levels, score range and indicator conditions -> class."""
 
     _name = "customer.class.rule"
+    _inherit = ["customer.standard.mixin"]
     _description = "Customer Class Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -106,11 +107,6 @@ class CustomerClassRule(models.Model):
                         cls=rule.class_id.name,
                     )
                 )
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
-        return res
 
     def _to_engine(self):
         rules = []

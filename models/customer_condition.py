@@ -20,6 +20,7 @@ class CustomerCondition(models.Model):
     """``indicator operator value``, on a dimension level or a class rule."""
 
     _name = "customer.condition"
+    _inherit = ["customer.standard.mixin"]
     _description = "Classification Condition"
     _order = "sequence, id"
 
@@ -70,17 +71,11 @@ class CustomerCondition(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         conditions = super().create(vals_list)
-        conditions._mark_configuration_changed()
+        conditions._mark_standard_changed()
         return conditions
 
-    def write(self, vals):
-        res = super().write(vals)
-        self._mark_configuration_changed()
-        return res
-
-    def _mark_configuration_changed(self):
-        companies = self.level_id.company_id | self.rule_id.company_id | self.tag_rule_id.company_id
-        self.env["customer.classification"]._mark_configuration_changed(companies)
+    def _standard_companies(self):
+        return self.level_id.company_id | self.rule_id.company_id | self.tag_rule_id.company_id
 
     def _values(self):
         self.ensure_one()

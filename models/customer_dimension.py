@@ -8,6 +8,7 @@ class CustomerDimension(models.Model):
     """A weighted axis of the standard (value, stability, risk…) with ordered levels."""
 
     _name = "customer.dimension"
+    _inherit = ["customer.standard.mixin"]
     _description = "Classification Dimension"
     _order = "sequence, id"
     _check_company_auto = True
@@ -96,11 +97,6 @@ class CustomerDimension(models.Model):
             except classifier.StandardError as err:
                 raise ValidationError(str(err)) from None
 
-    def write(self, vals):
-        res = super().write(vals)
-        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
-        return res
-
     def _to_engine(self):
         return tuple(
             classifier.Dimension(
@@ -124,6 +120,7 @@ class CustomerDimension(models.Model):
 
 class CustomerDimensionLevel(models.Model):
     _name = "customer.dimension.level"
+    _inherit = ["customer.standard.mixin"]
     _description = "Dimension Level"
     _order = "dimension_id, sequence, id"
 
@@ -148,11 +145,6 @@ class CustomerDimensionLevel(models.Model):
     _sql_constraints = [
         ("points_range", "CHECK(points >= 0 AND points <= 100)", "Points are between 0 and 100."),
     ]
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
-        return res
 
     @api.depends("dimension_id", "name")
     def _compute_display_name(self):

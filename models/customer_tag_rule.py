@@ -12,6 +12,7 @@ class CustomerTagRule(models.Model):
     """
 
     _name = "customer.tag.rule"
+    _inherit = ["customer.standard.mixin"]
     _description = "Customer Tag Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -72,13 +73,8 @@ class CustomerTagRule(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         rules = super().create(vals_list)
-        self.env["customer.classification"]._mark_configuration_changed(rules.company_id)
+        rules._mark_standard_changed()
         return rules
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env["customer.classification"]._mark_configuration_changed(self.company_id)
-        return res
 
     def _to_engine(self):
         return tuple(
