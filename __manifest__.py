@@ -11,7 +11,7 @@
     "author": "Customer Classification maintainers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["contacts", "sale"],
+    "depends": ["contacts", "sale", "mail"],
     "data": [
         "security/customer_classification_security.xml",
         "security/ir.model.access.csv",
@@ -25,6 +25,7 @@
         "wizard/customer_code_assign_wizard_views.xml",
         "wizard/customer_code_recode_wizard_views.xml",
         "views/customer_classification_config_views.xml",
+        "views/customer_standard_views.xml",
         "views/customer_classification_board_views.xml",
         "views/customer_classification_views.xml",
         "views/customer_code_scheme_views.xml",

@@ -184,6 +184,7 @@ class Standard:
     dimensions: tuple
     rules: tuple  # ordered: first match wins
     tag_rules: tuple = ()  # every matching rule adds its tag
+    id: int | None = None  # the ``customer.standard`` it was built from
 
     def tags(self, class_id, result, indicators):
         """Tags that ``result`` (and the effective ``class_id``) earn."""

@@ -1,5 +1,6 @@
 from . import customer_append_only_mixin
 from . import customer_standard_mixin
+from . import customer_standard
 from . import customer_code_history
 from . import customer_code_series
 from . import customer_code_scheme
@@ -15,5 +16,6 @@ from . import res_partner
 from . import res_partner_classification
 from . import res_partner_industry
 from . import res_config_settings
+from . import res_company
 from . import account_move
 from . import sale_order

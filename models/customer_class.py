@@ -45,16 +45,28 @@ class CustomerClass(models.Model):
 
     @api.constrains("active")
     def _check_used_by_rules(self):
-        rules = self.env["customer.class.rule"].search(
-            [("class_id", "in", self.filtered(lambda c: not c.active).ids)]
+        """A class that a standard in force gives, or a draft may give, stays active."""
+        self._check_not_used(self.filtered(lambda c: not c.active), ("active", "draft"))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_rules(self):
+        # archived standards too: their history names these classes
+        self._check_not_used(self, ("active", "draft", "archived"))
+
+    def _check_not_used(self, classes, states):
+        rules = (
+            self.env["customer.class.rule"]
+            .sudo()
+            .search([("class_id", "in", classes.ids), ("standard_id.state", "in", states)], limit=1)
         )
         if rules:
             raise ValidationError(
                 self.env._(
-                    "The class %(cls)s is used by the rule %(rule)s: archive or change "
-                    "the rule first.",
-                    cls=rules[0].class_id.name,
-                    rule=rules[0].name,
+                    "The class %(cls)s is used by the rule %(rule)s of the standard "
+                    "%(standard)s: make a new version of the standard without it first.",
+                    cls=rules.class_id.name,
+                    rule=rules.name,
+                    standard=rules.standard_id.display_name,
                 )
             )
 
@@ -65,20 +77,19 @@ class CustomerClassRule(models.Model):
     _name = "customer.class.rule"
     _inherit = ["customer.standard.mixin"]
     _description = "Customer Class Rule"
-    _order = "sequence, id"
-    _check_company_auto = True
+    _order = "standard_id, sequence, id"
 
+    standard_id = fields.Many2one(
+        "customer.standard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="standard_id.company_id", store=True, index=True)
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     class_id = fields.Many2one("customer.class", required=True, ondelete="restrict")
     level_ids = fields.Many2many(
         "customer.dimension.level",
         string="Levels",
-        check_company=True,
+        domain="[('dimension_id.standard_id', '=', standard_id)]",
         help="The partner must reach one of these levels in each dimension they belong to.",
     )
     score_min = fields.Float(string="Score From", digits=(5, 2))
@@ -96,9 +107,9 @@ class CustomerClassRule(models.Model):
         ),
     ]
 
-    @api.constrains("class_id", "active")
+    @api.constrains("class_id")
     def _check_class_active(self):
-        for rule in self.filtered("active"):
+        for rule in self:
             if not rule.class_id.active:
                 raise ValidationError(
                     self.env._(
@@ -107,6 +118,16 @@ class CustomerClassRule(models.Model):
                         cls=rule.class_id.name,
                     )
                 )
+
+    def _is_fallback(self):
+        """A rule without levels, score range nor conditions: it matches everyone."""
+        self.ensure_one()
+        return not (
+            self.level_ids
+            or self.condition_ids
+            or self.score_min > 0
+            or (self.score_max or 0) < 100
+        )
 
     def _to_engine(self):
         rules = []

@@ -2,28 +2,30 @@
 
 Data flow for one company and a batch of partners (:meth:`_run`):
 
-1. ``_standard()`` turns the company's dimensions, levels and rules into the plain
-   objects of ``engine/classifier.py``;
+1. ``_standard()`` turns the company's active ``customer.standard`` (dimensions, levels,
+   rules, tag rules) into the plain objects of ``engine/classifier.py``;
 2. ``_indicator_values()`` asks ``models/indicator_sql.py`` for every indicator of every
    partner, a fixed number of queries whatever the number of partners;
 3. the classifier evaluates each partner in Python;
 4. only partners whose result changed are written, grouped in one statement each for
-   results, partner columns and history.
+   results, partner columns and history; every result and history row names the
+   standard (version) that produced it.
 """
+
+from collections import Counter
 
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
-from ..engine import classifier
 from . import bulk_sql, indicator_sql
 
 PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
 PARAM_REVIEW_MODE = "customer_classification.review_mode"
 PARAM_WINDOW = "customer_classification.window_months"
-PARAM_PENDING_ORIGIN = "customer_classification.pending_origin"
 #: indicator kinds counted over a window of months
 WINDOW_KINDS = (*indicator_sql.SALES_KINDS, "complaint_count")
 #: value of a sales indicator for a partner without any sale
@@ -48,6 +50,12 @@ class CustomerClassification(models.Model):
     class_id = fields.Many2one("customer.class", readonly=True, index=True)
     score = fields.Float(digits=(5, 2), readonly=True)
     rule_id = fields.Many2one("customer.class.rule", string="Matched Rule", readonly=True)
+    standard_id = fields.Many2one(
+        "customer.standard",
+        string="Standard",
+        readonly=True,
+        help="The version of the standard that produced this result.",
+    )
     # the engine's class is its rule's class: not stored twice
     computed_class_id = fields.Many2one(
         "customer.class", related="rule_id.class_id", string="Proposed by the Engine"
@@ -90,6 +98,8 @@ class CustomerClassification(models.Model):
                 standard = engine._standard(company)
             except UserError:
                 continue  # an inconsistent standard: nothing to explain until it is fixed
+            if standard is None:
+                continue
             today = fields.Date.context_today(self.with_company(company))
             values = engine._indicator_values(company, results.partner_id.ids, today)
             for result in results:
@@ -104,8 +114,13 @@ class CustomerClassification(models.Model):
     @api.depends("explanation", "computed_class_id")
     def _compute_explanation_html(self):
         """Indicator values, then dimension -> level -> points × weight, then the rule."""
+        _ = self.env._
         for result in self:
             data = result.explanation or {}
+            if not data:
+                result.explanation_html = False
+                continue
+            currency = result.company_id.currency_id
             rows = Markup("").join(
                 Markup(
                     "<tr><td>%s</td><td class='text-muted'>%s</td><td>%s</td>"
@@ -113,78 +128,57 @@ class CustomerClassification(models.Model):
                 )
                 % (
                     d["dimension"],
-                    self._format_values(d.get("values", {})),
+                    self._format_values(d.get("values", {}), currency),
                     d["level"] or "-",
-                    d["points"],
-                    d["weight"],
-                    d["contribution"],
+                    formatLang(self.env, d["points"], digits=0),
+                    formatLang(self.env, d["weight"], digits=0),
+                    formatLang(self.env, d["contribution"], digits=1),
                 )
                 for d in data.get("dimensions", [])
             )
-            values = self._format_values(data.get("indicators", {}))
             notice = Markup("")
-            if data and data.get("class_id") != result.computed_class_id.id:
+            if data.get("class_id") != result.computed_class_id.id:
                 new_class = self.env["customer.class"].browse(data.get("class_id"))
-                notice = Markup("<p class='alert alert-info'>%s</p>") % self.env._(
+                notice = Markup("<p class='alert alert-info'>%s</p>") % _(
                     "The figures changed since the last evaluation: the next run will "
                     "propose %(class)s.",
-                    **{"class": new_class.name or self.env._("no class")},
+                    **{"class": new_class.name or _("no class")},
                 )
-            result.explanation_html = (
-                notice
-                + Markup(
-                    "<table class='table table-sm o_classification_explanation'>"
-                    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
-                    "<th class='text-end'>%s</th></tr></thead>"
-                    "<tbody>%s</tbody></table><p><b>%s</b> %s</p><p class='text-muted small'>%s</p>"
-                )
-                % (
-                    self.env._("Dimension"),
-                    self.env._("Indicator Values"),
-                    self.env._("Level"),
-                    self.env._("Points × Weight"),
-                    self.env._("Contribution"),
-                    rows,
-                    self.env._("Rule:"),
-                    escape(data.get("rule") or "-"),
-                    values,
-                )
-                if data
-                else False
+            result.explanation_html = notice + Markup(
+                "<table class='table table-sm o_classification_explanation'>"
+                "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+                "<th class='text-end'>%s</th></tr></thead>"
+                "<tbody>%s</tbody></table><p><b>%s</b> %s</p>"
+                "<p class='text-muted small'>%s %s</p>"
+            ) % (
+                _("Dimension"),
+                _("Indicator Values"),
+                _("Level"),
+                _("Points × Weight"),
+                _("Contribution"),
+                rows,
+                _("Rule:"),
+                escape(data.get("rule") or "-"),
+                _("All indicators:"),
+                self._format_values(data.get("indicators", {}), currency),
             )
 
-    @staticmethod
-    def _format_values(values):
-        return Markup(", ").join(
-            Markup("<code>%s</code> = %s") % (key, "-" if value is None else value)
-            for key, value in values.items()
-        )
+    def _format_values(self, values, currency):
+        """Indicator values as people read them: names and formatted values."""
+        formatted = self.env["customer.indicator"].sudo()._format_values(values, currency)
+        return Markup(", ").join(Markup("%s <b>%s</b>") % (name, text) for name, text in formatted)
 
     # ------------------------------------------------------------------
     # Configuration -> engine objects
     # ------------------------------------------------------------------
     @api.model
     def _standard(self, company):
-        """The company's standard as engine objects; refuses an inconsistent one."""
-        dims = self.env["customer.dimension"].search([("company_id", "=", company.id)])
-        try:
-            classifier.check_weights(dims.mapped("weight"), _=self.env._)
-            for dim in dims:
-                levels = dim.level_ids.sorted(lambda lv: (lv.sequence, lv.id))
-                classifier.check_levels(
-                    dim.name, [(lv.name, bool(lv.condition_ids)) for lv in levels], _=self.env._
-                )
-        except classifier.StandardError as err:
-            raise UserError(
-                self.env._("%(company)s: %(error)s", company=company.name, error=str(err))
-            ) from None
-        rules = self.env["customer.class.rule"].search([("company_id", "=", company.id)])
-        tag_rules = self.env["customer.tag.rule"].search([("company_id", "=", company.id)])
-        return classifier.Standard(
-            dimensions=dims._to_engine(),
-            rules=rules._to_engine(),
-            tag_rules=tag_rules._to_engine(),
-        )
+        """The company's active standard as engine objects (None: it has none).
+
+        Refuses, with a :class:`UserError`, a standard that can no longer classify.
+        """
+        standard = self.env["customer.standard"]._active_for(company)
+        return standard._to_engine() if standard else None
 
     @api.model
     def _param(self, key, default):
@@ -193,6 +187,11 @@ class CustomerClassification(models.Model):
     @api.model
     def _indicator_values(self, company, partner_ids, date_to):
         """``{partner_id: {indicator code: value}}`` for every active indicator."""
+        return self._indicator_data(company, partner_ids, date_to)[0]
+
+    @api.model
+    def _indicator_data(self, company, partner_ids, date_to):
+        """:meth:`_indicator_values`, and ``{partner_id: revenue}`` over the default window."""
         # a few dozen indicators at most; read once into plain tuples for the loop below
         indicators = self.env["customer.indicator"].search([])  # pylint: disable=no-search-all
         specs = [(i.code, i.kind, i.window_months, i.field_id.name) for i in indicators]
@@ -233,20 +232,26 @@ class CustomerClassification(models.Model):
                     )
                 else:
                     row[code] = sales[months].get(pid, empty).get(kind, NO_SALES.get(kind, 0))
-        return values
+        revenue = {pid: row.get("revenue", 0.0) for pid, row in sales[default_window].items()}
+        return values, revenue
 
     # ------------------------------------------------------------------
     # The run
     # ------------------------------------------------------------------
     @api.model
     def _run(self, company, partners, origin="schedule"):
-        """Classify ``partners`` in ``company``; write only what changed. Returns changes."""
+        """Classify ``partners`` in ``company``; write only what changed.
+
+        Returns a :class:`~collections.Counter`: ``evaluated`` partners, results
+        ``written``, partners whose class ``changed`` (not counting first evaluations).
+        """
+        stats = Counter()
         partners = partners.with_company(company)
         if not partners:
-            return 0
+            return stats
         standard = self._standard(company)
-        if not standard.rules:
-            return 0  # this company has no standard (yet): nothing to classify with
+        if standard is None:
+            return stats  # this company has no standard in force: nothing to classify with
         # the indicators read invoices, orders, complaints and partners in SQL
         self.env.flush_all()
         today = fields.Date.context_today(self.with_company(company))
@@ -259,7 +264,7 @@ class CustomerClassification(models.Model):
         for pid in partners.ids:
             result = standard.evaluate(values[pid])
             old = existing.get(pid)
-            row = self._next_state(old, result, review, today)
+            row = self._next_state(old, result, review, today, standard.id)
             if standard.tag_rules:
                 tags[pid] = standard.tags(row["class_id"], result, values[pid])
             if old and all(old[k] == row[k] for k in row):
@@ -267,6 +272,8 @@ class CustomerClassification(models.Model):
             rows.append((pid, row))
             old_class = old["class_id"] if old else None
             old_score = old["score"] if old else None
+            if old_class and old_class != row["class_id"]:
+                stats["changed"] += 1
             if old_class != row["class_id"] or old_score != row["score"]:
                 lapsed = bool(old and old["override_class_id"] and not row["override_class_id"])
                 history.append(
@@ -277,6 +284,7 @@ class CustomerClassification(models.Model):
                         "old_score": old_score,
                         "new_score": row["score"],
                         "reason": ended if lapsed else None,
+                        "standard_id": standard.id,
                         # indicator values are numbers, text or None: JSON as they are
                         "snapshot": result.explanation(standard, values[pid]),
                     }
@@ -284,7 +292,9 @@ class CustomerClassification(models.Model):
         self._write_results(company, rows, now)
         self.env["customer.classification.history"]._log(company, history, origin)
         self._sync_tags(standard.managed_tags(), tags)
-        return len(rows)
+        stats["evaluated"] += len(partners)
+        stats["written"] += len(rows)
+        return stats
 
     @api.model
     def _sync_tags(self, managed, desired):
@@ -350,7 +360,7 @@ class CustomerClassification(models.Model):
                 SELECT c.partner_id, r.class_id AS computed_class_id, c.class_id,
                        c.score::float8 AS score, c.rule_id, c.override_class_id,
                        c.override_until, c.proposed_class_id,
-                       c.proposed_score::float8 AS proposed_score
+                       c.proposed_score::float8 AS proposed_score, c.standard_id
                   FROM customer_classification c
              LEFT JOIN customer_class_rule r ON r.id = c.rule_id
                  WHERE c.company_id = %s AND c.partner_id = ANY(%s::int[])
@@ -362,9 +372,10 @@ class CustomerClassification(models.Model):
         return {row.pop("partner_id"): row for row in rows}
 
     @staticmethod
-    def _next_state(old, result, review, today):
+    def _next_state(old, result, review, today, standard_id=None):
         """The stored state after ``result``: overrides stick, review mode waits."""
         row = {
+            "standard_id": standard_id,
             "computed_class_id": result.class_id,
             "rule_id": result.rule_id,
             "override_class_id": old["override_class_id"] if old else None,
@@ -405,6 +416,7 @@ class CustomerClassification(models.Model):
             "proposed_class_id",
             "override_until",
             "proposed_score",
+            "standard_id",
         )
         columns = {name: bulk_sql.array(row[name] for _pid, row in rows) for name in names}
         self.env.execute_query(
@@ -412,13 +424,14 @@ class CustomerClassification(models.Model):
                 """
                 INSERT INTO customer_classification AS c
                     (partner_id, company_id, class_id, score, rule_id, override_class_id,
-                     proposed_class_id, override_until, proposed_score, evaluated_at)
+                     proposed_class_id, override_until, proposed_score, standard_id,
+                     evaluated_at)
                 SELECT v.pid, %(company)s, v.cls, v.score, v.rule, v.override, v.proposed,
-                       v.until, v.pscore, %(now)s
+                       v.until, v.pscore, v.standard, %(now)s
                   FROM unnest(%(pids)s::int[], %(cls)s::int[], %(score)s::numeric[],
                               %(rule)s::int[], %(override)s::int[], %(proposed)s::int[],
-                              %(until)s::date[], %(pscore)s::numeric[])
-                    AS v(pid, cls, score, rule, override, proposed, until, pscore)
+                              %(until)s::date[], %(pscore)s::numeric[], %(standard)s::int[])
+                    AS v(pid, cls, score, rule, override, proposed, until, pscore, standard)
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET
                     class_id = EXCLUDED.class_id, score = EXCLUDED.score,
                     rule_id = EXCLUDED.rule_id, override_class_id = EXCLUDED.override_class_id,
@@ -427,6 +440,7 @@ class CustomerClassification(models.Model):
                                            THEN NULL ELSE c.override_reason END,
                     proposed_class_id = EXCLUDED.proposed_class_id,
                     proposed_score = EXCLUDED.proposed_score,
+                    standard_id = EXCLUDED.standard_id,
                     evaluated_at = EXCLUDED.evaluated_at
                 """,
                 company=company.id,
@@ -439,17 +453,10 @@ class CustomerClassification(models.Model):
                 proposed=columns["proposed_class_id"],
                 until=columns["override_until"],
                 pscore=columns["proposed_score"],
+                standard=columns["standard_id"],
             )
         )
         self.invalidate_model()
-
-    @api.model
-    def _mark_configuration_changed(self, companies):
-        """A change of the standard: reclassify everyone soon, in the background."""
-        cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
-        if cron and companies:
-            self.env["ir.config_parameter"].sudo().set_param(PARAM_PENDING_ORIGIN, "config")
-            cron.sudo()._trigger()
 
     # ------------------------------------------------------------------
     # Manual decisions: overrides and review
@@ -532,11 +539,14 @@ class CustomerClassification(models.Model):
                     "old_score": result.score,
                     "new_score": vals.get("score", result.score),
                     "snapshot": result.explanation,
+                    "standard_id": result.standard_id.id,
                 }
             )
             result.sudo().write(vals)
         results = self.browse([result.id for result, _vals in changes])
         results._sync_partner_columns(company)
+        # the partner's view of its result (override, proposal...) is read anew
+        results.partner_id.invalidate_recordset()
         self.env["customer.classification.history"].sudo()._log(company, history, "manual", reason)
 
     def action_reject_proposal(self):

@@ -45,6 +45,12 @@ class CustomerClassificationHistory(models.Model):
     old_code = fields.Char(readonly=True)
     new_code = fields.Char(readonly=True)
     snapshot = fields.Json(readonly=True, help="Indicator values, levels and rule at the time.")
+    standard_id = fields.Many2one(
+        "customer.standard",
+        string="Standard",
+        readonly=True,
+        help="The version of the standard that produced the new class.",
+    )
 
     @api.model
     def _log(self, company, rows, origin, reason=None):
@@ -62,16 +68,18 @@ class CustomerClassificationHistory(models.Model):
                 """
                 INSERT INTO customer_classification_history
                     (partner_id, company_id, old_class_id, new_class_id, old_score, new_score,
-                     reason, snapshot, origin, date, user_id)
+                     reason, snapshot, origin, date, user_id, standard_id)
                 SELECT v.pid, %(company)s, v.old_class, v.new_class, v.old_score, v.new_score,
-                       v.reason, v.snapshot, %(origin)s, %(now)s, %(uid)s
+                       v.reason, v.snapshot, %(origin)s, %(now)s, %(uid)s, v.standard
                   FROM unnest(%(pid)s::int[], %(old_class)s::int[], %(new_class)s::int[],
                               %(old_score)s::numeric[], %(new_score)s::numeric[],
+                              %(standard)s::int[],
                               (SELECT array_agg(r.reason ORDER BY r.n)
                                  FROM json_array_elements_text(%(reason)s::json)
                                       WITH ORDINALITY AS r(reason, n)),
                               string_to_array(%(snapshot)s, chr(30), '')::jsonb[])
-                    AS v(pid, old_class, new_class, old_score, new_score, reason, snapshot)
+                    AS v(pid, old_class, new_class, old_score, new_score, standard, reason,
+                         snapshot)
                 """,
                 company=company.id,
                 origin=origin,
@@ -82,6 +90,7 @@ class CustomerClassificationHistory(models.Model):
                 new_class=column("new_class_id"),
                 old_score=column("old_score"),
                 new_score=column("new_score"),
+                standard=column("standard_id"),
                 reason=json.dumps([row.get("reason") or reason for row in rows]),
                 snapshot=bulk_sql.json_rows(row.get("snapshot") or None for row in rows),
             )
@@ -129,7 +138,11 @@ class CustomerClassificationHistory(models.Model):
 
     @api.model
     def _log_code_changes(self, rows, reason=None):
-        """Code changes ``(partner_id, old_code, new_code)`` land here too (origin: code)."""
+        """Code changes ``(partner_id, old_code, new_code)`` land here too (origin: code).
+
+        They carry no class nor score: the class history lists only changes of class,
+        and the code history is where codes are read.
+        """
         if not rows:
             return
         now = fields.Datetime.now()
@@ -140,15 +153,11 @@ class CustomerClassificationHistory(models.Model):
             SQL(
                 """
                 INSERT INTO customer_classification_history
-                    (partner_id, company_id, old_class_id, new_class_id, old_score, new_score,
-                     old_code, new_code, reason, origin, date, user_id)
-                SELECT v.pid, COALESCE(p.company_id, %(company)s), c.class_id, c.class_id,
-                       c.score, c.score, v.old_code, v.new_code, %(reason)s, 'code', %(now)s,
-                       %(uid)s
+                    (partner_id, company_id, old_code, new_code, reason, origin, date, user_id)
+                SELECT v.pid, COALESCE(p.company_id, %(company)s), v.old_code, v.new_code,
+                       %(reason)s, 'code', %(now)s, %(uid)s
                   FROM (VALUES %(values)s) AS v(pid, old_code, new_code)
                   JOIN res_partner p ON p.id = v.pid
-             LEFT JOIN customer_classification c
-                    ON c.partner_id = v.pid AND c.company_id = COALESCE(p.company_id, %(company)s)
                 """,
                 company=self.env.company.id,
                 reason=reason,

@@ -41,41 +41,56 @@ class CustomerCondition(models.Model):
     @api.constrains("indicator_id", "operator", "value", "value_to", "value_text")
     def _check_condition(self):
         for cond in self:
-            indicator = cond.indicator_id
-            try:
-                classifier.check_condition(
-                    cond.operator,
-                    cond.value,
-                    cond.value_to,
-                    cond._values(),
-                    indicator.is_numeric,
-                    _=self.env._,
-                )
-            except classifier.StandardError as err:
-                raise ValidationError(str(err)) from None
-            if not indicator.is_numeric and cond.operator in ("=", "!=") and not cond.value_text:
-                raise ValidationError(
-                    self.env._(
-                        "The indicator %(indicator)s takes text values: fill in Values.",
-                        indicator=indicator.name,
-                    )
-                )
-            if indicator.kind in NON_NEGATIVE_KINDS and (cond.value < 0 or cond.value_to < 0):
-                raise ValidationError(
-                    self.env._(
-                        "The indicator %(indicator)s cannot be compared with a negative value.",
-                        indicator=indicator.name,
-                    )
-                )
+            problem = cond._problem()
+            if problem:
+                raise ValidationError(problem)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        conditions = super().create(vals_list)
-        conditions._mark_standard_changed()
-        return conditions
+    def _problem(self):
+        """Why this condition cannot be evaluated (an operator or value that does not fit
+        its indicator), or None."""
+        self.ensure_one()
+        indicator = self.indicator_id
+        if not indicator:
+            return self.env._("A condition has no indicator.")
+        if not indicator.active:
+            return self.env._("The indicator %(indicator)s is archived.", indicator=indicator.name)
+        try:
+            classifier.check_condition(
+                self.operator,
+                self.value,
+                self.value_to,
+                self._values(),
+                indicator.is_numeric,
+                _=self.env._,
+            )
+        except classifier.StandardError as err:
+            return self.env._("%(indicator)s: %(error)s", indicator=indicator.name, error=str(err))
+        if not indicator.is_numeric and self.operator in ("=", "!=") and not self.value_text:
+            return self.env._(
+                "The indicator %(indicator)s takes text values: fill in Values.",
+                indicator=indicator.name,
+            )
+        if indicator.kind in NON_NEGATIVE_KINDS and (self.value < 0 or self.value_to < 0):
+            return self.env._(
+                "The indicator %(indicator)s cannot be compared with a negative value.",
+                indicator=indicator.name,
+            )
+        return None
 
-    def _standard_companies(self):
-        return self.level_id.company_id | self.rule_id.company_id | self.tag_rule_id.company_id
+    def _problems(self, where):
+        """The problems of these conditions, each saying ``where`` it stands."""
+        return [
+            self.env._("In the %(where)s: %(problem)s", where=where, problem=problem)
+            for problem in (cond._problem() for cond in self)
+            if problem
+        ]
+
+    def _standards(self):
+        return (
+            self.level_id.dimension_id.standard_id
+            | self.rule_id.standard_id
+            | self.tag_rule_id.standard_id
+        )
 
     def _values(self):
         self.ensure_one()

@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import format_amount, formatLang
 
 KINDS = [
     ("revenue", "Revenue"),
@@ -29,6 +30,10 @@ NON_NEGATIVE_KINDS = {
     "growth_months",
     "overdue_amount",
 }
+#: kinds whose values are amounts in the company currency
+AMOUNT_KINDS = {"revenue", "avg_order_value", "overdue_amount"}
+#: kinds counted in whole numbers
+COUNT_KINDS = {"order_count", "lifetime_orders", "complaint_count"}
 NUMERIC_FIELD_TYPES = ("integer", "float", "monetary", "boolean")
 FIELD_TYPES = (*NUMERIC_FIELD_TYPES, "selection")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -118,3 +123,84 @@ class CustomerIndicator(models.Model):
         """The key of this indicator's value in the computed indicator values."""
         self.ensure_one()
         return self.code
+
+    @api.constrains("active")
+    def _check_used_by_standards(self):
+        """An indicator that a standard in force reads stays active."""
+        self._check_not_used(self.filtered(lambda i: not i.active))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used_by_standards(self):
+        self._check_not_used(self)
+
+    def _check_not_used(self, indicators):
+        conditions = (
+            self.env["customer.condition"].sudo().search([("indicator_id", "in", indicators.ids)])
+        )
+        standards = conditions._standards().filtered(lambda s: s.state == "active")
+        if standards:
+            raise ValidationError(
+                self.env._(
+                    "The standard %(standard)s in force reads the indicator %(indicator)s: "
+                    "make a new version of the standard without it first.",
+                    standard=standards[0].display_name,
+                    indicator=", ".join(indicators.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _format_values(self, values, currency):
+        """``[(name, text)]`` of indicator values ``{code: value}``, written for people:
+        names in the user's language, amounts with the currency, years, days, labels."""
+        by_code = {
+            indicator.code: indicator
+            for indicator in self.with_context(active_test=False).search(
+                [("code", "in", list(values))]
+            )
+        }
+        return [
+            (indicator.name, indicator._format_value(values[code], currency))
+            if indicator
+            else (code, str(values[code]))
+            for code, indicator in ((code, by_code.get(code)) for code in values)
+        ]
+
+    def _format_value(self, value, currency):
+        """One value of this indicator as a person reads it ("¥1,200,000.00", "2.9 years")."""
+        self.ensure_one()
+        env, kind = self.env, self.kind
+        if value is None or (value is False and kind != "partner_field"):
+            return env._("no data")
+        if kind in AMOUNT_KINDS:
+            return format_amount(env, value, currency)
+        if kind in COUNT_KINDS:
+            return formatLang(env, value, digits=0)
+        formatters = {
+            "relationship_years": lambda: env._(
+                "%(value)s years", value=formatLang(env, value, digits=1)
+            ),
+            "days_since_last_order": lambda: env._(
+                "%(value)s days", value=formatLang(env, value, digits=0)
+            ),
+            "growth_months": lambda: env._(
+                "%(value)s months", value=formatLang(env, value, digits=0)
+            ),
+            "revenue_growth": lambda: f"{formatLang(env, value, digits=1)} %",
+            "industry_risk": lambda: dict(
+                env["res.partner.industry"]
+                ._fields["classification_risk"]
+                ._description_selection(env)
+            ).get(value, value),
+        }
+        return formatters[kind]() if kind in formatters else self._format_field_value(value)
+
+    def _format_field_value(self, value):
+        field = self.env["res.partner"]._fields.get(self.field_id.name)
+        if field is None:
+            return str(value)
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value or "-")
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        text = formatLang(self.env, value, digits=0 if field.type == "integer" else 2)
+        return f"{text} {self.unit}" if self.unit else text

@@ -1,20 +1,48 @@
-from odoo import models
+from odoo import api, models
+from odoo.exceptions import UserError
 
 
 class CustomerStandardMixin(models.AbstractModel):
-    """A part of a company's classification standard: changing it re-evaluates everyone."""
+    """A part of a classification standard: edited only while its standard is a draft.
+
+    Dimensions, levels, conditions, class rules and tag rules belong to one version of a
+    company's standard. A standard in force (or archived, for the history that names it)
+    never changes: every change goes through a new version.
+    """
 
     _name = "customer.standard.mixin"
     _description = "Classification Standard Part"
 
-    def _standard_companies(self):
-        """The companies whose standard these records belong to."""
-        return self.company_id
+    def _standards(self):
+        """The standards these records belong to."""
+        return self.standard_id
 
-    def _mark_standard_changed(self):
-        self.env["customer.classification"]._mark_configuration_changed(self._standard_companies())
+    def _check_standard_draft(self):
+        locked = self._standards().filtered(lambda s: s.state != "draft")
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The standard %(standard)s is %(state)s and cannot change: click "
+                    "New Version on it, edit the draft, preview it and activate it.",
+                    standard=locked[0].display_name,
+                    state=dict(locked._fields["state"]._description_selection(self.env))[
+                        locked[0].state
+                    ].lower(),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        records._check_standard_draft()
+        return records
 
     def write(self, vals):
+        self._check_standard_draft()
         res = super().write(vals)
-        self._mark_standard_changed()
+        self._check_standard_draft()  # not moved into a standard in force either
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_standard_in_force(self):
+        self._check_standard_draft()

@@ -14,15 +14,14 @@ class CustomerTagRule(models.Model):
     _name = "customer.tag.rule"
     _inherit = ["customer.standard.mixin"]
     _description = "Customer Tag Rule"
-    _order = "sequence, id"
-    _check_company_auto = True
+    _order = "standard_id, sequence, id"
 
+    standard_id = fields.Many2one(
+        "customer.standard", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="standard_id.company_id", store=True, index=True)
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-    company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
-    )
     tag_id = fields.Many2one(
         "res.partner.category",
         required=True,
@@ -41,7 +40,7 @@ class CustomerTagRule(models.Model):
     level_ids = fields.Many2many(
         "customer.dimension.level",
         string="Levels",
-        check_company=True,
+        domain="[('dimension_id.standard_id', '=', standard_id)]",
         help="The partner reached one of these levels (empty: any level).",
     )
     match = fields.Selection(
@@ -69,12 +68,6 @@ class CustomerTagRule(models.Model):
                         parent=parent.name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        rules = super().create(vals_list)
-        rules._mark_standard_changed()
-        return rules
 
     def _to_engine(self):
         return tuple(

@@ -1,18 +1,19 @@
 import logging
+from collections import Counter
 
 import psycopg2.errors
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, mute_logger
 
 from . import bulk_sql
-from .customer_classification import PARAM_PENDING_ORIGIN
+from .customer_standard import RUN_DONE
 from .res_partner import BATCH_SIZE, COMMERCIAL_DOMAIN
 
 _logger = logging.getLogger(__name__)
 
 PARAM_SCOPE_DOMAIN = "customer_classification.scope_domain"
-PARAM_CRON_CURSOR = "customer_classification.reclassify_cursor"
 DEFAULT_SCOPE_DOMAIN = "['|', ('customer_rank', '>', 0), ('classification_prospect', '=', True)]"
 
 
@@ -51,6 +52,17 @@ class ResPartner(models.Model):
         help="Size band, usable as a partner field indicator (large vs. small and medium "
         "customers).",
     )
+    classification_esg_rating = fields.Selection(
+        [
+            ("a", "A - Leading"),
+            ("b", "B - Good"),
+            ("c", "C - Average"),
+            ("d", "D - Poor"),
+        ],
+        string="ESG Rating",
+        help="Environmental, social and governance compliance of the customer, as rated by "
+        "your own audit or an agency; usable as a partner field indicator.",
+    )
     classification_outdated = fields.Boolean(
         copy=False, index=True, help="Something changed: re-evaluate at the next light run."
     )
@@ -84,7 +96,10 @@ class ResPartner(models.Model):
         compute="_compute_classification_explanation_html", string="Why", sanitize=False
     )
     customer_class_color = fields.Integer(related="customer_class_id.color")
-    classification_history_ids = fields.One2many("customer.classification.history", "partner_id")
+    # changes of class and score; code changes are read in the code history
+    classification_history_ids = fields.One2many(
+        "customer.classification.history", "partner_id", domain=[("origin", "!=", "code")]
+    )
     classification_history_count = fields.Integer(compute="_compute_classification_history_count")
     # the company's records and its contacts' (on a company's form, everything about it)
     tracking_record_ids = fields.One2many("customer.tracking.record", "commercial_partner_id")
@@ -96,17 +111,19 @@ class ResPartner(models.Model):
         # a handful of classes per database
         return classes.search([])  # pylint: disable=no-search-all
 
-    def _count_per_commercial_partner(self, model, field):
+    def _count_per_commercial_partner(self, model, field, domain=()):
         """``{partner: number of records of model whose field is its commercial partner}``."""
         counts = dict(
             self.env[model]._read_group(
-                [(field, "in", self.commercial_partner_id.ids)], [field], ["__count"]
+                [(field, "in", self.commercial_partner_id.ids), *domain], [field], ["__count"]
             )
         )
         return {partner: counts.get(partner.commercial_partner_id, 0) for partner in self}
 
     def _compute_classification_history_count(self):
-        counts = self._count_per_commercial_partner("customer.classification.history", "partner_id")
+        counts = self._count_per_commercial_partner(
+            "customer.classification.history", "partner_id", [("origin", "!=", "code")]
+        )
         for partner in self:
             partner.classification_history_count = counts[partner]
 
@@ -147,6 +164,15 @@ class ResPartner(models.Model):
     # Scope and entry point
     # ------------------------------------------------------------------
     @api.model
+    def _search(self, domain, *args, **kwargs):
+        """With ``customer_classification_scope`` in the context, only partners in scope:
+        the count of the Settings' domain is then the number of partners classified."""
+        if self.env.context.get("customer_classification_scope"):
+            own = self.with_context(customer_classification_scope=False)
+            domain = [*domain, *COMMERCIAL_DOMAIN, *own._not_own_partners_domain()]
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
     def _classification_scope_domain(self):
         """Commercial partners the administrator chose, never companies' or users' own."""
         raw = (
@@ -169,19 +195,20 @@ class ResPartner(models.Model):
         """
         Classification = self.env["customer.classification"].sudo()
         companies = companies or self.env.company
-        changed = 0
+        stats = Counter()
         for company in companies:
-            Partner = self.with_company(company).sudo().with_context(active_test=False)
-            scope = self._classification_scope_domain()
-            if self:
-                partners = Partner.browse(self.commercial_partner_id.ids).filtered_domain(scope)
-            else:
-                partners = Partner.search(scope, order="id")
+            partners = self._classification_partners(company)
             for start in range(0, len(partners), BATCH_SIZE):
-                changed += Classification._run(
-                    company, partners[start : start + BATCH_SIZE], origin
-                )
-        return changed
+                stats += Classification._run(company, partners[start : start + BATCH_SIZE], origin)
+        return stats
+
+    def _classification_partners(self, company):
+        """The commercial partners of these (empty recordset: everyone) in scope."""
+        Partner = self.with_company(company).sudo().with_context(active_test=False)
+        scope = self._classification_scope_domain()
+        if self:
+            return Partner.browse(self.commercial_partner_id.ids).filtered_domain(scope)
+        return Partner.search(scope, order="id")
 
     def _customer_code_class_prefixes(self):
         """``{class}`` in code schemes: the code prefix of the partner's class."""
@@ -263,36 +290,51 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_reclassify(self):
-        """Full run, one batch per call; the cursor survives a kill, so a rerun resumes."""
-        params = self.env["ir.config_parameter"].sudo()
-        companies = self.env["res.company"].sudo().search([], order="id")  # pylint: disable=no-search-all
-        company_id, last_id = (
-            int(x) for x in (params.get_param(PARAM_CRON_CURSOR) or "0:0").split(":")
-        )
-        Rule = self.env["customer.class.rule"].sudo()
-        for company in companies.filtered(lambda c: c.id >= company_id):
-            if not Rule.search_count([("company_id", "=", company.id)], limit=1):
-                continue  # no standard in this company
-            Partner = self.with_company(company).sudo().with_context(active_test=False)
-            domain = self._classification_scope_domain()
-            if company.id != company_id:
-                last_id = 0
-            batch = Partner.search([*domain, ("id", ">", last_id)], order="id", limit=BATCH_SIZE)
-            if not batch:
-                continue
-            # after a change of the standard, the run is recorded as a configuration change
-            origin = params.get_param(PARAM_PENDING_ORIGIN) or "schedule"
-            self.env["customer.classification"].sudo()._run(company, batch, origin)
-            remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
-            params.set_param(PARAM_CRON_CURSOR, f"{company.id}:{batch[-1].id}")
-            later = companies.filtered(lambda c, cid=company.id: c.id > cid)
-            self.env["ir.cron"]._notify_progress(
-                done=len(batch), remaining=remaining + (len(later) and 1)
+        """Full run, one batch per call, company after company.
+
+        Each company's active standard keeps the run's cursor, its origin and its counts:
+        a killed run resumes where it stopped, an activation restarts its company's run
+        from the beginning, and when every company is done the next call starts anew.
+        """
+        Standard = self.env["customer.standard"].sudo()
+        standards = Standard.search([("state", "=", "active")], order="company_id, id")
+        pending = standards.filtered(lambda s: s.run_cursor != RUN_DONE)
+        if not pending and standards:
+            standards.write(
+                {"run_cursor": 0, "run_origin": "schedule", "run_evaluated": 0, "run_changed": 0}
             )
+            pending = standards
+        if not pending:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        params.set_param(PARAM_CRON_CURSOR, "0:0")
-        params.set_param(PARAM_PENDING_ORIGIN, False)
-        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+        standard = pending[0]
+        company = standard.company_id
+        Partner = self.with_company(company).sudo().with_context(active_test=False)
+        domain = self._classification_scope_domain()
+        batch = Partner.search(
+            [*domain, ("id", ">", standard.run_cursor)], order="id", limit=BATCH_SIZE
+        )
+        remaining = 0
+        if batch:
+            try:
+                stats = (
+                    self.env["customer.classification"]
+                    .sudo()
+                    ._run(company, batch, standard.run_origin or "schedule")
+                )
+            except UserError as err:
+                # a standard that no longer classifies stops its own company, no other
+                standard.message_post(body=str(err))
+                standard._finish_run()
+                self.env["ir.cron"]._notify_progress(done=0, remaining=len(pending) - 1)
+                return
+            standard._add_run_counts(batch[-1].id, stats["evaluated"], stats["changed"])
+            remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
+        if not remaining:
+            standard._finish_run()
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=remaining + len(pending) - 1
+        )
 
     @api.model
     def _cron_reclassify_outdated(self):
@@ -325,23 +367,48 @@ class ResPartner(models.Model):
         )
 
     def action_reclassify(self):
-        self._reclassify(origin="manual")
-        return True
+        """Re-evaluate these customers now, and say what happened."""
+        stats = self._reclassify(origin="manual")
+        return self._classification_notification(
+            self.env._(
+                "%(count)s customers re-evaluated, %(changed)s changed class.",
+                count=stats["evaluated"],
+                changed=stats["changed"],
+            ),
+            reload=True,
+        )
 
     @api.model
     def action_reclassify_all(self):
         """Reclassify every customer in the background, in batches."""
-        self.env.ref("customer_classification.ir_cron_reclassify").sudo()._trigger()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._(
-                    "Every customer will be re-evaluated in the background, in batches."
-                ),
-            },
-        }
+        standards = self.env["customer.standard"].sudo()._active_for(self.env.company)
+        if not standards:
+            raise UserError(
+                self.env._(
+                    "%(company)s has no active classification standard.",
+                    company=self.env.company.name,
+                )
+            )
+        standards._queue_run("manual")
+        return self._classification_notification(
+            self.env._(
+                "Every customer will be re-evaluated in the background, in batches; the "
+                "standard %(standard)s will say how many changed class.",
+                standard=standards.display_name,
+            )
+        )
+
+    def _classification_notification(self, message, reload=False):
+        params = {"type": "info", "message": message}
+        if reload:
+            params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": params}
+
+    def action_remove_classification_override(self):
+        """Back to the engine's class, from the partner's Classification tab (Managers)."""
+        results = self.commercial_partner_id.classification_id
+        results.action_remove_override()
+        return True
 
     def action_open_classification_override(self):
         self.ensure_one()
@@ -371,7 +438,9 @@ class ResPartner(models.Model):
         record_type = self.env.context.get("tracking_record_type") or "call"
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Log a Contact"),
+            "name": self.env._("Log a Complaint")
+            if record_type == "complaint"
+            else self.env._("Log a Contact"),
             "res_model": "customer.tracking.record",
             "view_mode": "form",
             "views": [

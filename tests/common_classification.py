@@ -14,7 +14,10 @@ class ClassificationCase(TransactionCase):
         cls.Partner = cls.env["res.partner"]
         cls.Result = cls.env["customer.classification"]
         cls.History = cls.env["customer.classification.history"]
+        cls.Standard = cls.env["customer.standard"]
         cls.company = cls.env.company
+        # the standard in force: version 1 without demo data, a later version with it
+        cls.standard = cls.Standard._active_for(cls.company)
         cls.today = fields.Date.context_today(cls.Partner)
         cls.product = cls.env["product.product"].create({"name": "Machine", "list_price": 1.0})
         cls.classes = {
@@ -77,3 +80,24 @@ class ClassificationCase(TransactionCase):
 
     def levels(self, result):
         return {d["dimension"]: d["level"] for d in result.explanation["dimensions"]}
+
+    def level(self, dimension, level, standard=None):
+        """The level named ``level`` of the dimension named ``dimension``."""
+        dims = (standard or self.standard).dimension_ids
+        return dims.filtered(lambda d: d.name == dimension).level_ids.filtered(
+            lambda lv: lv.name == level
+        )
+
+    def dimension(self, name, standard=None):
+        return (standard or self.standard).dimension_ids.filtered(lambda d: d.name == name)
+
+    def new_version(self, company=None):
+        """A draft copy of the standard in force, to edit, preview and activate."""
+        company = company or self.company
+        return self.Standard._active_for(company)._copy_into(company)
+
+    def activate(self, draft):
+        """Put ``draft`` in force (the run it queues is the test's to make)."""
+        draft.action_activate()
+        self.standard = draft
+        return draft

@@ -4,47 +4,82 @@ from odoo import Command
 from odoo.tests import tagged
 
 from ..models import res_partner_classification
-from ..models.customer_classification import PARAM_PENDING_ORIGIN, PARAM_REVENUE_SOURCE
-from ..models.res_partner_classification import PARAM_CRON_CURSOR
+from ..models.customer_classification import PARAM_REVENUE_SOURCE
+from ..models.customer_standard import RUN_DONE
 from .common_classification import ClassificationCase
 
 
 @tagged("post_install", "-at_install")
 class TestSchedule(ClassificationCase):
+    def patch_batch(self, size):
+        return patch.object(res_partner_classification, "BATCH_SIZE", size)
+
+    def run_to_end(self, standard=None):
+        """Call the scheduled action until the company's full run is done; count the calls."""
+        standard = standard or self.standard
+        calls = 0
+        while True:
+            self.Partner._cron_reclassify()
+            calls += 1
+            if standard.run_cursor == RUN_DONE:
+                return calls
+
+    def in_scope(self):
+        return len(self.Partner._classification_partners(self.company))
+
     def test_cron_works_in_batches_and_resumes(self):
         partners = self.Partner.create(
             [{"name": f"Batch {i}", "is_company": True, "customer_rank": 1} for i in range(7)]
         )
-        params = self.env["ir.config_parameter"].sudo()
+        self.standard._queue_run("schedule")
         with self.patch_batch(3):
             self.Partner._cron_reclassify()
-            cursor = params.get_param(PARAM_CRON_CURSOR)
-            self.assertNotEqual(cursor, "0:0")
+            cursor = self.standard.run_cursor
+            self.assertGreater(cursor, 0)
             # killed here: the next call goes on after the cursor, not from the start
-            calls = 1
-            while params.get_param(PARAM_CRON_CURSOR) != "0:0":
-                self.Partner._cron_reclassify()
-                calls += 1
-        self.assertGreater(calls, 2)
+            self.Partner._cron_reclassify()
+            self.assertGreater(self.standard.run_cursor, cursor)
+            calls = 2 + self.run_to_end()
+        self.assertGreater(calls, 3)
+        self.assertEqual(self.standard.last_run_evaluated, self.in_scope())
         self.assertEqual(set(partners.mapped("customer_class_id")), {self.classes["prospect"]})
 
-    def patch_batch(self, size):
-        return patch.object(res_partner_classification, "BATCH_SIZE", size)
+    def test_every_full_run_evaluates_everyone(self):
+        """A finished run leaves nothing behind: the next one starts from the beginning."""
+        with self.patch_batch(4):
+            for _run in range(3):
+                partner = self.customer()
+                self.run_to_end()
+                self.assertEqual(self.standard.last_run_evaluated, self.in_scope())
+                self.assertEqual(partner.customer_class_id, self.classes["prospect"])
 
-    def test_configuration_change_is_recorded_as_such(self):
+    def test_activation_restarts_the_run_as_a_configuration_change(self):
         partner = self.customer()
         self.invoice(partner, 600_000)
         self.classify(partner)
-        # raising the Mid threshold triggers a run recorded as a configuration change
-        self.env.ref("customer_classification.level_value_mid").condition_ids.value = 700_000
-        params = self.env["ir.config_parameter"].sudo()
-        self.assertEqual(params.get_param(PARAM_PENDING_ORIGIN), "config")
-        while True:
-            self.Partner._cron_reclassify()
-            if params.get_param(PARAM_CRON_CURSOR) == "0:0":
-                break
+        with self.patch_batch(3):
+            self.Partner._cron_reclassify()  # a run under way...
+            self.assertNotEqual(self.standard.run_cursor, RUN_DONE)
+            # ...when a new version raises the Mid threshold: the run starts over with it
+            draft = self.new_version()
+            self.level("Value contribution", "Mid", draft).condition_ids.value = 700_000
+            self.activate(draft)
+            self.assertEqual((draft.run_cursor, draft.run_origin), (0, "config"))
+            self.run_to_end(draft)
         last = self.History.search([("partner_id", "=", partner.id)], limit=1)
-        self.assertEqual((last.origin, last.new_class_id), ("config", self.classes["optimization"]))
+        self.assertRecordValues(
+            last,
+            [
+                {
+                    "origin": "config",
+                    "new_class_id": self.classes["optimization"].id,
+                    "standard_id": draft.id,
+                }
+            ],
+        )
+        self.assertEqual(partner.classification_id.standard_id, draft)
+        self.assertEqual(draft.last_run_evaluated, self.in_scope())
+        self.assertIn("changed class", draft.message_ids[0].body)
 
     def test_revenue_from_confirmed_orders(self):
         self.env["ir.config_parameter"].sudo().set_param(PARAM_REVENUE_SOURCE, "sale_order")

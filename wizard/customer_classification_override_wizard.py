@@ -10,10 +10,29 @@ class CustomerClassificationOverrideWizard(models.TransientModel):
 
     partner_ids = fields.Many2many("res.partner", string="Customers", required=True)
     class_id = fields.Many2one("customer.class", required=True)
-    reason = fields.Text(required=True)
+    reason = fields.Text()
     date_until = fields.Date(
         string="Until", help="Leave empty to keep the override until it is removed."
     )
+    restores_engine_class = fields.Boolean(
+        compute="_compute_restores_engine_class",
+        help="Every customer is overridden and the class chosen is the engine's own: "
+        "the override is removed rather than stacked.",
+    )
+
+    @api.depends("partner_ids", "class_id")
+    def _compute_restores_engine_class(self):
+        for wizard in self:
+            partners = wizard.partner_ids.commercial_partner_id
+            wizard.restores_engine_class = bool(
+                partners
+                and wizard.class_id
+                and all(
+                    p.classification_override_class_id
+                    and p.classification_computed_class_id == wizard.class_id
+                    for p in partners
+                )
+            )
 
     @api.model
     def default_get(self, fields_list):
@@ -35,4 +54,11 @@ class CustomerClassificationOverrideWizard(models.TransientModel):
         self.partner_ids._override_classification(
             self.class_id, self.reason.strip(), self.date_until
         )
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_remove_override(self):
+        """Back to the engine's class for customers dropped on the engine's own column."""
+        self.ensure_one()
+        results = self.partner_ids.commercial_partner_id.classification_id
+        results.action_remove_override()
         return {"type": "ir.actions.act_window_close"}
