@@ -226,13 +226,13 @@ class Standard:
 # Validation of a standard, shared by the configuration models
 # ----------------------------------------------------------------------
 def check_weights(weights, _=_plain):
-    """Weights of the active dimensions must total 100."""
+    """Weights of the dimensions of a standard must total 100."""
     total = round(sum(weights), 4)
     if weights and abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
         shown = f"{total:g}"
         raise StandardError(
             _(
-                "The weights of the active dimensions must total 100 %%, not %(total)s %%.",
+                "The weights of the dimensions must total 100 %%, not %(total)s %%.",
                 total=shown,
             )
         )

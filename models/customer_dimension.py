@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..engine import classifier
+from .customer_standard_mixin import by_sequence
 
 
 class CustomerDimension(models.Model):
@@ -30,11 +31,20 @@ class CustomerDimension(models.Model):
         help="Share of the score, in %. The weights of the dimensions of a standard total 100.",
     )
     level_ids = fields.One2many("customer.dimension.level", "dimension_id", string="Levels")
+    level_summary = fields.Char(
+        compute="_compute_level_summary", string="Levels (points)", help="In the order tried."
+    )
     description = fields.Text(translate=True)
 
     _sql_constraints = [
         ("weight_range", "CHECK(weight >= 0 AND weight <= 100)", "A weight is between 0 and 100."),
     ]
+
+    @api.depends("level_ids.name", "level_ids.points", "level_ids.sequence")
+    def _compute_level_summary(self):
+        for dim in self:
+            levels = dim.level_ids.sorted(by_sequence)
+            dim.level_summary = " → ".join(f"{lv.name} ({lv.points:g})" for lv in levels)
 
     def _to_engine(self):
         return tuple(
@@ -50,7 +60,7 @@ class CustomerDimension(models.Model):
                         conditions=lv.condition_ids._to_engine(),
                         match_all=lv.match == "all",
                     )
-                    for lv in dim.level_ids.sorted(lambda lv: (lv.sequence, lv.id))
+                    for lv in dim.level_ids.sorted(by_sequence)
                 ),
             )
             for dim in self

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import classifier
+from .customer_standard_mixin import by_sequence
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("archived", "Archived")]
 RUN_ORIGINS = [
@@ -144,12 +145,12 @@ class CustomerStandard(models.Model):
             except classifier.StandardError as err:
                 problems.append(str(err))
 
-        dimensions = self.dimension_ids.sorted(lambda d: (d.sequence, d.id or 0))
+        dimensions = self.dimension_ids.sorted(by_sequence)
         if not dimensions:
             problems.append(_("The standard has no dimension."))
         check(classifier.check_weights, dimensions.mapped("weight"))
         for dim in dimensions:
-            levels = dim.level_ids.sorted(lambda lv: (lv.sequence, lv.id or 0))
+            levels = dim.level_ids.sorted(by_sequence)
             check(
                 classifier.check_levels,
                 dim.name,
@@ -168,7 +169,7 @@ class CustomerStandard(models.Model):
             for level in levels:
                 where = _("level %(level)s of %(dim)s", level=level.name, dim=dim.name)
                 problems += level.condition_ids._problems(where)
-        rules = self.class_rule_ids.sorted(lambda r: (r.sequence, r.id or 0))
+        rules = self.class_rule_ids.sorted(by_sequence)
         if not rules:
             problems.append(_("The standard has no class rule."))
         elif not rules[-1]._is_fallback():
@@ -228,10 +229,12 @@ class CustomerStandard(models.Model):
                     "%(company)s: %(error)s", company=self.company_id.name, error=err.args[0]
                 )
             ) from None
+        # in their order, also for parts created in this transaction (the cache keeps
+        # a one2many in the order records were added)
         return classifier.Standard(
-            dimensions=self.dimension_ids._to_engine(),
-            rules=self.class_rule_ids._to_engine(),
-            tag_rules=self.tag_rule_ids._to_engine(),
+            dimensions=self.dimension_ids.sorted(by_sequence)._to_engine(),
+            rules=self.class_rule_ids.sorted(by_sequence)._to_engine(),
+            tag_rules=self.tag_rule_ids.sorted(by_sequence)._to_engine(),
             id=self.id,
         )
 

@@ -2,6 +2,14 @@ from odoo import api, models
 from odoo.exceptions import UserError
 
 
+def by_sequence(record):
+    """Sort key of the parts of a standard: the order in which they are tried.
+
+    Works on new records too (a form being edited), whose ids are not numbers yet.
+    """
+    return (record.sequence, record.id or 0)
+
+
 class CustomerStandardMixin(models.AbstractModel):
     """A part of a classification standard: edited only while its standard is a draft.
 

@@ -183,7 +183,8 @@ class ResPartner(models.Model):
             )
             raise ValidationError(
                 self.env._(
-                    "The customer code %(code)s is already used by %(partner)s.",
+                    "The customer code %(code)s is already used by %(partner)s: choose "
+                    "another one.",
                     code=holder.customer_code or ", ".join(codes),
                     partner=holder.display_name or self.env._("another partner"),
                 )

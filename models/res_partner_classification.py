@@ -429,7 +429,11 @@ class ResPartner(models.Model):
             "name": self.env._("Classification History"),
             "res_model": "customer.classification.history",
             "view_mode": "list",
-            "domain": [("partner_id", "=", self.commercial_partner_id.id)],
+            # changes of class and score, as counted on the button; codes have their history
+            "domain": [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("origin", "!=", "code"),
+            ],
         }
 
     def action_log_tracking_record(self):

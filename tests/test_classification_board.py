@@ -38,15 +38,22 @@ class TestBoardTagsChatter(ClassificationCase):
 
     def test_tag_rules_add_and_remove_their_tags_only(self):
         vip = self.env["res.partner.category"].create({"name": "VIP"})
+        draft = self.new_version()
         self.env["customer.tag.rule"].create(
             {
                 "name": "Key accounts",
+                "standard_id": draft.id,
                 "tag_id": self.key_account.id,
                 "class_ids": [Command.link(self.classes["potential"].id)],
             }
         )
         partner = self.customer(category_id=[Command.link(vip.id)])
         self.invoice(partner, 600_000)
+        # a rule of a draft tags nobody: the standard in force classifies
+        self.classify(partner)
+        self.assertEqual(partner.customer_class_id, self.classes["potential"])
+        self.assertEqual(partner.category_id, vip)
+        self.activate(draft)
         self.classify(partner)
         self.assertEqual(partner.category_id, vip | self.key_account)
         # below 500,000: optimization, the rule's tag goes, the manual tag stays
@@ -60,15 +67,18 @@ class TestBoardTagsChatter(ClassificationCase):
         big = self.env["res.partner.category"].create(
             {"name": "Big buyer", "parent_id": self.parent_tag.id}
         )
+        draft = self.new_version()
         self.env["customer.tag.rule"].create(
             {
                 "name": "Big buyers",
+                "standard_id": draft.id,
                 "tag_id": big.id,
                 "condition_ids": [
                     Command.create({"indicator_id": revenue.id, "operator": ">=", "value": 100})
                 ],
             }
         )
+        self.activate(draft)
         small, large = self.customer("Small"), self.customer("Large")
         self.invoice(small, 50)
         self.invoice(large, 150)
@@ -78,11 +88,15 @@ class TestBoardTagsChatter(ClassificationCase):
 
     def test_tag_rule_needs_a_classification_tag(self):
         loose = self.env["res.partner.category"].create({"name": "Loose"})
+        draft = self.new_version()
         # assertRaises (not ...Regex) runs in a savepoint: nothing is left behind
         with self.assertRaises(ValidationError) as caught:
-            self.env["customer.tag.rule"].create({"name": "Loose", "tag_id": loose.id})
+            self.env["customer.tag.rule"].create(
+                {"name": "Loose", "standard_id": draft.id, "tag_id": loose.id}
+            )
         self.assertIn("must be under", str(caught.exception))
         self.assertFalse(self.env["customer.tag.rule"].search([("name", "=", "Loose")]))
+        self.assertFalse(draft.tag_rule_ids.filtered(lambda r: r.name == "Loose"))
 
     def test_class_change_posted_on_chatter(self):
         partner = self.customer()
@@ -105,7 +119,14 @@ class TestBoardTagsChatter(ClassificationCase):
         as_service = partner.with_user(self.service)
         self.assertEqual(as_service.customer_class_id, self.classes["potential"])
         self.assertTrue(as_service.classification_explanation_html)
-        self.assertEqual(as_service.classification_history_count, 2)  # code, then class
+        # the code given at creation is logged too, but the class history counts classes only
+        everything = self.History.search([("partner_id", "=", partner.id)])
+        self.assertEqual(sorted(everything.mapped("origin")), ["code", "manual"])
+        self.assertEqual(as_service.classification_history_count, 1)
+        self.assertEqual(
+            as_service.classification_history_ids,
+            everything.filtered(lambda h: h.origin != "code"),
+        )
         self.assertEqual(record.with_user(self.service).summary, "Late delivery")
         Tracking = self.env["customer.tracking.record"].with_user(self.service)
         with self.assertRaises(AccessError):
@@ -116,9 +137,10 @@ class TestBoardTagsChatter(ClassificationCase):
             self.env["customer.classification.override.wizard"].with_user(self.service).create(
                 {"partner_ids": [partner.id], "class_id": self.classes["strategic"].id}
             )
+        draft = self.new_version()
         with self.assertRaises(AccessError):
             self.env["customer.tag.rule"].with_user(self.service).create(
-                {"name": "x", "tag_id": self.key_account.id}
+                {"name": "x", "standard_id": draft.id, "tag_id": self.key_account.id}
             )
         self.assertTrue(self.user.has_group("customer_classification.group_customer_service"))
 
@@ -137,18 +159,36 @@ class TestBoardTagsChatter(ClassificationCase):
         self.assertEqual(form.record.partner_id, partner)
         self.assertTrue(partner.classification_outdated)
 
-    def test_dimension_weight_notice(self):
-        value = self.env.ref("customer_classification.dimension_value")
-        self.assertFalse(value.weight_notice)
-        form = Form(value)
-        form.weight = 50
-        self.assertIn("total 90 %", form.weight_notice)
-        with self.assertRaisesRegex(ValidationError, "total 100"):
-            form.save()
-        form.weight = 60
-        self.assertFalse(form.weight_notice)
+    def test_standard_form_moves_weight_in_one_save(self):
+        """60/30/10 -> 50/30/20 on a draft is one edit of the list and one save: the total is
+        shown while editing, and nothing is refused half-way."""
+        draft = self.new_version()
+        names = draft.dimension_ids.mapped("name")
+        value, risk = names.index("Value contribution"), names.index("Industry risk")
+        form = Form(draft)
+        self.assertFalse(form.problems)
+        self.assertEqual(form.weight_total, 100)
+        with form.dimension_ids.edit(value) as line:
+            self.assertEqual(line.weight, 60)
+            line.weight = 50
+        self.assertEqual(form.weight_total, 90)
+        self.assertIn("must total 100 %, not 90 %", form.problems)
+        with form.dimension_ids.edit(risk) as line:
+            self.assertEqual(line.weight, 10)
+            line.weight = 20
+        self.assertEqual(form.weight_total, 100)
+        self.assertFalse(form.problems)
+        # nothing was written before the save
+        self.assertEqual(self.dimension("Value contribution", draft).weight, 60)
         form.save()
-        self.assertEqual(value.weight, 60)
+        draft.invalidate_recordset()
+        self.assertEqual(
+            [(dim.name, dim.weight) for dim in draft.dimension_ids],
+            [("Value contribution", 50), ("Cooperation stability", 30), ("Industry risk", 20)],
+        )
+        self.assertFalse(draft._problems())
+        # the standard in force is untouched
+        self.assertEqual(self.standard.dimension_ids.mapped("weight"), [60, 30, 10])
 
     def test_schedule_frequency_setting(self):
         cron = self.env.ref("customer_classification.ir_cron_reclassify")

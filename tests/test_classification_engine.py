@@ -9,6 +9,12 @@ from .common_classification import ClassificationCase
 class TestDefaultStandard(ClassificationCase):
     """Every rule and boundary of the default standard of the specification."""
 
+    def rule(self, name):
+        """The class rule named ``name`` of the standard in force."""
+        rule = self.standard.class_rule_ids.filtered(lambda r: r.name == name)
+        self.assertEqual(len(rule), 1, f"one rule {name!r} in {self.standard.display_name}")
+        return rule
+
     def test_spec_example(self):
         """1.2 M in the last year, 3 years of cooperation, no complaint: strategic, 96."""
         partner = self.customer("Example Ltd")
@@ -27,9 +33,8 @@ class TestDefaultStandard(ClassificationCase):
                 "Industry risk": "Medium",
             },
         )
-        self.assertEqual(
-            result.rule_id, self.env.ref("customer_classification.rule_strategic_core")
-        )
+        self.assertEqual(result.rule_id, self.rule("Strategic: high value and stable"))
+        self.assertEqual(result.standard_id, self.standard)
         self.assertEqual(result.explanation["indicators"]["revenue"], 1_200_100 - 100)
 
     def test_revenue_boundaries(self):
@@ -138,7 +143,7 @@ class TestDefaultStandard(ClassificationCase):
         self.assertEqual(self.levels(result)["Value contribution"], "Mid")
         self.assertEqual(result.class_id, self.classes["strategic"])
         self.assertEqual(
-            result.rule_id, self.env.ref("customer_classification.rule_strategic_rising")
+            result.rule_id, self.rule("Strategic: rising revenue three months in a row")
         )
 
     def test_complaints_change_stability(self):
@@ -158,9 +163,30 @@ class TestDefaultStandard(ClassificationCase):
         partner = self.customer()
         self.invoice(partner, 600_000)
         self.classify(partner, origin="schedule")
-        # the customer code given at creation is in the history too
+        # the customer code given at creation is in the history too, without class nor score
         code_row = self.History.search([("partner_id", "=", partner.id), ("origin", "=", "code")])
-        self.assertEqual((code_row.old_code, code_row.new_code), (False, partner.customer_code))
+        self.assertEqual(len(code_row), 1)
+        self.assertTrue(partner.customer_code)
+        self.assertRecordValues(
+            code_row,
+            [
+                {
+                    "old_code": False,
+                    "new_code": partner.customer_code,
+                    "old_class_id": False,
+                    "new_class_id": False,
+                    "standard_id": False,
+                    "snapshot": False,
+                }
+            ],
+        )
+        self.History.flush_model()
+        self.env.cr.execute(
+            "SELECT old_score IS NULL AND new_score IS NULL"
+            "  FROM customer_classification_history WHERE id = %s",
+            [code_row.id],
+        )
+        self.assertTrue(self.env.cr.fetchone()[0], "a code change has no score")
         history = self.History.search([("partner_id", "=", partner.id), ("origin", "!=", "code")])
         self.assertEqual(len(history), 1)
         self.assertRecordValues(
@@ -169,8 +195,10 @@ class TestDefaultStandard(ClassificationCase):
                 {
                     "old_class_id": False,
                     "new_class_id": self.classes["potential"].id,
+                    "new_score": 48.0,
                     "origin": "schedule",
                     "company_id": self.company.id,
+                    "standard_id": self.standard.id,
                 }
             ],
         )

@@ -1,5 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
@@ -139,17 +140,38 @@ class TestOverrideAndReview(ClassificationCase):
     def test_multi_company_results(self):
         """Each company classifies with its own standard and its own sales."""
         other = self.env["res.company"].create({"name": "Other Co"})
-        dim = (
-            self.env["customer.dimension"]
-            .with_company(other)
-            .create({"name": "Everything", "weight": 100, "company_id": other.id})
+        # a new company classifies from day one, with its own copy of the default standard
+        copy = self.Standard._active_for(other)
+        self.assertEqual(copy.company_id, other)
+        self.assertNotEqual(copy, self.standard)
+        self.assertEqual(
+            copy.dimension_ids.mapped("name"),
+            self.env.ref("customer_classification.standard_default").dimension_ids.mapped("name"),
         )
-        self.env["customer.dimension.level"].create(
-            {"dimension_id": dim.id, "name": "All", "points": 50}
+        self.assertFalse(copy.dimension_ids & self.standard.dimension_ids)
+        # its next version scores everyone 50 and makes them prospects
+        draft = self.new_version(other)
+        self.assertEqual(draft.company_id, other)
+        draft.class_rule_ids.unlink()
+        draft.tag_rule_ids.unlink()
+        draft.dimension_ids.unlink()
+        self.env["customer.dimension"].create(
+            {
+                "standard_id": draft.id,
+                "name": "Everything",
+                "weight": 100,
+                "level_ids": [Command.create({"name": "All", "points": 50})],
+            }
         )
         self.env["customer.class.rule"].create(
-            {"name": "Everyone", "class_id": self.classes["prospect"].id, "company_id": other.id}
+            {"standard_id": draft.id, "name": "Everyone", "class_id": self.classes["prospect"].id}
         )
+        self.assertFalse(draft._problems())
+        draft.action_activate()
+        self.assertEqual(self.Standard._active_for(other), draft)
+        self.assertEqual(copy.state, "archived")
+        # the main company's standard is untouched
+        self.assertEqual(self.Standard._active_for(self.company), self.standard)
         partner = self.customer()
         self.invoice(partner, 600_000)
         self.classify(partner)
@@ -157,6 +179,11 @@ class TestOverrideAndReview(ClassificationCase):
         self.assertEqual(partner.customer_class_id, self.classes["potential"])
         self.assertEqual(partner.with_company(other).customer_class_id, self.classes["prospect"])
         self.assertEqual(partner.with_company(other).classification_score, 50)
+        results = self.Result.search([("partner_id", "=", partner.id)])
+        self.assertEqual(
+            {r.company_id: r.standard_id for r in results},
+            {self.company: self.standard, other: draft},
+        )
         user_main = self.user
         self.assertEqual(
             self.Result.with_user(user_main).search([("partner_id", "=", partner.id)]).company_id,

@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools.misc import format_amount
 
@@ -72,6 +73,14 @@ class TestClassificationUx(ClassificationCase):
         self.assertEqual(partner.customer_class_id, self.classes["potential"])
         last = self.History.search([("partner_id", "=", partner.id)], limit=1)
         self.assertEqual(last.reason, "Override removed")
+
+    def test_duplicate_code_message_reads_well(self):
+        self.customer("Holder Co., Ltd.", customer_code="DUP-1")
+        with self.assertRaises(ValidationError) as caught:
+            self.customer("Newcomer", customer_code="DUP-1")
+        message = caught.exception.args[0]
+        self.assertIn("DUP-1 is already used by Holder Co., Ltd.: choose another one.", message)
+        self.assertNotIn("..", message)
 
     def test_log_a_complaint_is_titled_so(self):
         partner = self.customer()

@@ -24,11 +24,20 @@ class TestUi(HttpCase):
             partner.classification_id.override_reason, "Signed a five-year framework agreement"
         )
 
-    def test_weights_tour(self):
-        """A dimension weight that breaks the 100 % total is announced, then fixed and saved."""
-        value = self.env.ref("customer_classification.dimension_value")
-        self.start_tour("/odoo", "customer_classification_weights_tour", login="admin")
-        self.assertEqual(value.weight, 60)
+    def test_standard_tour(self):
+        """New version, weights moved in one edit, preview, one cell of the matrix, activation."""
+        Standard = self.env["customer.standard"]
+        company = self.env.ref("base.main_company")
+        previous = Standard._active_for(company)
+        self.start_tour("/odoo", "customer_classification_standard_tour", login="admin")
+        active = Standard._active_for(company)
+        self.assertNotEqual(active, previous)
+        self.assertEqual(previous.state, "archived")
+        self.assertEqual(
+            {d.name: d.weight for d in active.dimension_ids},
+            {"Value contribution": 50, "Cooperation stability": 30, "Industry risk": 20},
+        )
+        self.assertEqual(active.run_origin, "config")
 
     def test_complaint_tour(self):
         """A sales user logs a complaint from the customer's form."""

@@ -29,6 +29,13 @@ class CustomerStandardPreview(models.TransientModel):
     moved_count = fields.Integer(string="Change Class", readonly=True)
     summary_html = fields.Html(compute="_compute_summary_html", string="By Class", sanitize=False)
 
+    @api.depends("standard_id")
+    def _compute_display_name(self):
+        for preview in self:
+            preview.display_name = self.env._(
+                "Preview of %(standard)s", standard=preview.standard_id.display_name
+            )
+
     @api.model
     def _compute_for(self, standard):
         """Evaluate every customer in scope with ``standard`` and the one in force."""
@@ -152,7 +159,7 @@ class CustomerStandardPreview(models.TransientModel):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Preview of %(standard)s", standard=self.standard_id.display_name),
+            "name": self.display_name,
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

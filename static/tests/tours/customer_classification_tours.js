@@ -73,33 +73,72 @@ registry.category("web_tour.tours").add("customer_classification_board_tour", {
     ],
 });
 
-/* An administrator sees the weights that do not total 100, fixes them and saves. */
-registry.category("web_tour.tours").add("customer_classification_weights_tour", {
-    url: "/odoo/action-customer_classification.customer_dimension_action",
+/* An administrator makes a new version of the standard, moves weight from value to risk
+   in one edit (the draft says what is wrong meanwhile), previews who would move, opens one
+   cell of the migration matrix and activates the version. */
+const dimensionWeight = (name) =>
+    `.o_field_widget[name=dimension_ids] .o_data_row:contains('${name}') td[name=weight]`;
+// the row being edited shows its name in an input, out of reach of :contains()
+const selectedWeight = ".o_field_widget[name=dimension_ids] .o_selected_row td[name=weight] input";
+registry.category("web_tour.tours").add("customer_classification_standard_tour", {
+    url: "/odoo/action-customer_classification.customer_standard_action",
     steps: () => [
         {
-            trigger:
-                ".o_list_view .o_data_row:contains('Value contribution') td[name=name]",
+            trigger: ".o_list_view .o_data_row:has(.badge:contains('Active')) td[name=name]",
+            content: "Open the standard in force",
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=weight] input",
-            run: "edit 50 && click body",
+            trigger: ".o_form_view button[name=action_new_version]",
+            content: "Changes go through a new version",
+            run: "click",
         },
         {
-            trigger: ".o_form_view .o_customer_weight_notice:contains('total 90 %')",
-            content: "The form says the weights no longer total 100",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Draft')",
         },
+        {trigger: dimensionWeight("Value contribution"), run: "click"},
+        {trigger: selectedWeight, run: "edit 50"},
+        {trigger: dimensionWeight("Industry risk"), run: "click"},
         {
-            trigger: ".o_form_view .o_field_widget[name=weight] input",
-            run: "edit 60 && click body",
+            trigger: ".o_form_view .o_customer_standard_problems:contains('not 90 %')",
+            content: "While the weights total 90 %, the draft says so",
         },
+        {trigger: selectedWeight, run: "edit 20"},
+        {trigger: dimensionWeight("Cooperation stability"), run: "click"},
         {
-            trigger: ".o_form_view:not(:has(.o_customer_weight_notice:visible))",
-            content: "Back to 100: the notice goes away",
+            trigger: ".o_form_view:not(:has(.o_customer_standard_problems:visible))",
+            content: "Back to 100 %: nothing left to fix",
         },
         {trigger: ".o_form_button_save", run: "click"},
         {trigger: ".o_form_view .o_form_saved"},
+        {
+            trigger: ".o_form_view button[name=action_preview]",
+            content: "Preview who would move before activating",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_field_widget[name=line_ids] .o_data_row:contains('Strategic'):contains('Strategic') button[name=action_open_partners]",
+            content: "Open one cell of the migration matrix",
+            run: "click",
+        },
+        {
+            trigger: ".o_list_view .o_data_row:contains('Shanghai Oriental Trading')",
+            content: "Its customers, with their scores now and after",
+        },
+        {trigger: ".o_breadcrumb .breadcrumb-item a:contains('Preview of')", run: "click"},
+        {
+            trigger: ".o_form_view button[name=action_activate]",
+            content: "Activate the draft",
+            run: "click",
+        },
+        {trigger: ".modal-footer .btn-primary", run: "click"},
+        {
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Active')",
+            content: "The new version is in force",
+        },
     ],
 });
 
