@@ -209,7 +209,6 @@ def naive_classify(env, partner, run):
         "class_id": result.class_id,
         "score": result.score,
         "rule_id": result.rule_id,
-        "standard_id": standard.id,
         "explanation": result.explanation(standard, jsonable),
         "evaluated_at": fields.Datetime.now(),
     }
@@ -305,13 +304,20 @@ def preview_run(env):
         action = draft.action_preview()
         env.cr.commit()
     preview = env["customer.standard.preview"].browse(action["res_id"])
-    rows = count(env.cr, "SELECT count(*) FROM customer_standard_preview_partner")
     assert count(env.cr, "SELECT count(*) FROM customer_classification") == results
     print(
         f"Preview of a new version: {preview_time.elapsed:.1f} s for"
-        f" {preview.partner_count:,} customers ({rows:,} rows listed in"
-        f" {len(preview.line_ids)} cells), {preview.moved_count:,} would change class;"
+        f" {preview.partner_count:,} customers in {len(preview.line_ids)} cells,"
+        f" {preview.moved_count:,} would change class;"
         f" peak memory so far {peak_rss_mb():.0f} MB RSS"
+    )
+    largest = max(preview.line_ids, key=lambda line: line.partner_count)
+    with Timer() as open_time:
+        largest.action_open_partners()
+        env.cr.commit()
+    print(
+        f"  opening its largest cell lists {len(largest.partner_ids):,} customers"
+        f" in {open_time.elapsed:.1f} s"
     )
     return preview_time.elapsed, peak_rss_mb()
 

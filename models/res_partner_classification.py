@@ -4,7 +4,7 @@ from collections import Counter
 import psycopg2.errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 
 from . import bulk_sql
@@ -366,8 +366,17 @@ class ResPartner(models.Model):
             self.env.company, self.commercial_partner_id, klass, reason, until
         )
 
+    def _check_classification_group(self, group, label):
+        if not self.env.user.has_group(group):
+            raise AccessError(
+                self.env._("Only Customer Classification %(group)s can do this.", group=label)
+            )
+
     def action_reclassify(self):
-        """Re-evaluate these customers now, and say what happened."""
+        """Re-evaluate these customers now, and say what happened (classification Users)."""
+        self._check_classification_group("customer_classification.group_user", self.env._("Users"))
+        if not self:
+            raise UserError(self.env._("Choose the customers to re-evaluate."))
         stats = self._reclassify(origin="manual")
         return self._classification_notification(
             self.env._(
@@ -380,7 +389,10 @@ class ResPartner(models.Model):
 
     @api.model
     def action_reclassify_all(self):
-        """Reclassify every customer in the background, in batches."""
+        """Reclassify every customer in the background, in batches (Managers)."""
+        self._check_classification_group(
+            "customer_classification.group_manager", self.env._("Managers")
+        )
         standards = self.env["customer.standard"].sudo()._active_for(self.env.company)
         if not standards:
             raise UserError(

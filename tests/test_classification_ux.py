@@ -1,5 +1,5 @@
-from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import format_amount
 
 from ..models.customer_standard import RUN_DONE
@@ -31,6 +31,24 @@ class TestClassificationUx(ClassificationCase):
         action = partner.with_user(self.user).action_reclassify()
         self.assertEqual(action["params"]["message"], "1 customers re-evaluated, 1 changed class.")
         self.assertEqual(partner.customer_class_id, self.classes["potential"])
+
+    def test_reclassify_needs_the_classification_groups(self):
+        partner = self.customer()
+        service = new_test_user(
+            self.env,
+            "cl_service",
+            groups="base.group_user,customer_classification.group_customer_service",
+        )
+        plain = new_test_user(self.env, "cl_plain", groups="base.group_user")
+        for user in (service, plain):
+            with self.assertRaises(AccessError):
+                partner.with_user(user).action_reclassify()
+        for user in (service, plain, self.user):
+            with self.assertRaises(AccessError):
+                self.Partner.with_user(user).action_reclassify_all()
+        with self.assertRaisesRegex(UserError, "Choose the customers"):
+            self.Partner.with_user(self.user).action_reclassify()
+        self.assertFalse(self.Result.search([("partner_id", "=", partner.id)]))
 
     def test_reclassify_all_reports_on_the_standard(self):
         action = self.Partner.with_user(self.manager).action_reclassify_all()

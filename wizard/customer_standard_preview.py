@@ -46,51 +46,45 @@ class CustomerStandardPreview(models.TransientModel):
         after = standard._to_engine()
         today = fields.Date.context_today(self.with_company(company))
         partners = self.env["res.partner"]._classification_partners(company)
-        rows = []  # (partner, class before, class after, score before, score after, revenue)
+        # per cell (class before, class after): its customers, their scores and revenue
+        cells = {}
         for start in range(0, len(partners), BATCH_SIZE):
             ids = partners[start : start + BATCH_SIZE].ids
             values, revenue = Classification._indicator_data(company, ids, today)
             for pid in ids:
                 old = before.evaluate(values[pid]) if before else None
                 new = after.evaluate(values[pid])
-                rows.append(
-                    (
-                        pid,
-                        old.class_id if old else None,
-                        new.class_id,
-                        old.score if old else None,
-                        new.score,
-                        revenue.get(pid, 0.0),
-                    )
-                )
-        cells = {}
-        for _pid, old_class, new_class, _old, _new, amount in rows:
-            count, total = cells.get((old_class, new_class), (0, 0.0))
-            cells[old_class, new_class] = (count + 1, total + amount)
+                key = (old.class_id if old else None, new.class_id)
+                cell = cells.get(key)
+                if cell is None:
+                    cell = cells[key] = {"partner": [], "before": [], "after": [], "revenue": []}
+                cell["partner"].append(pid)
+                cell["before"].append(old.score if old else None)
+                cell["after"].append(new.score)
+                cell["revenue"].append(revenue.get(pid, 0.0))
         preview = self.create(
             {
                 "standard_id": standard.id,
                 "active_standard_id": active.id,
-                "partner_count": len(rows),
-                "moved_count": sum(c for (a, b), (c, _t) in cells.items() if a != b),
+                "partner_count": len(partners),
+                "moved_count": sum(
+                    len(cell["partner"]) for (old, new), cell in cells.items() if old != new
+                ),
                 "line_ids": [
                     fields.Command.create(
                         {
                             "from_class_id": old_class,
                             "to_class_id": new_class,
-                            "partner_count": count,
-                            "revenue": round(total, 2),
+                            "partner_count": len(cell["partner"]),
+                            "revenue": round(sum(cell["revenue"]), 2),
+                            # listed as records only when someone opens the cell
+                            "partner_data": cell,
                         }
                     )
-                    for (old_class, new_class), (count, total) in cells.items()
+                    for (old_class, new_class), cell in cells.items()
                 ],
             }
         )
-        line_of = {
-            (line.from_class_id.id or None, line.to_class_id.id or None): line.id
-            for line in preview.line_ids
-        }
-        preview.line_ids._insert_partners([(line_of[row[1], row[2]], *row) for row in rows])
         return preview
 
     @api.depends("line_ids")

@@ -21,44 +21,51 @@ class CustomerStandardPreviewLine(models.TransientModel):
     revenue = fields.Monetary(currency_field="currency_id")
     currency_id = fields.Many2one(related="preview_id.currency_id")
     partner_ids = fields.One2many("customer.standard.preview.partner", "line_id")
+    partner_data = fields.Json(
+        help="The cell's customers as columns (partner, score before, score after, revenue), "
+        "listed as records when the cell is opened: most cells never are, and 100,000 rows "
+        "cost more to insert than to keep in one document."
+    )
+    partners_listed = fields.Boolean()
 
     @api.depends("from_class_id", "to_class_id")
     def _compute_moved(self):
         for line in self:
             line.moved = line.from_class_id != line.to_class_id
 
-    def _insert_partners(self, rows):
-        """``rows`` of (line, partner, class before, class after, score before, score after,
-        revenue), in one statement whatever their number (100,000 on a large database)."""
-        if not rows:
-            return
-        columns = list(zip(*rows, strict=True))
+    def _list_partners(self):
+        """The customers of these cells as records, in one statement per cell."""
         now = fields.Datetime.now()
-        self.env.execute_query(
-            SQL(
-                """
-                INSERT INTO customer_standard_preview_partner
-                    (line_id, partner_id, score_before, score_after, revenue,
-                     create_uid, create_date, write_uid, write_date)
-                SELECT v.line, v.partner, v.before, v.after, v.revenue, %(uid)s, %(now)s,
-                       %(uid)s, %(now)s
-                  FROM unnest(%(line)s::int[], %(partner)s::int[], %(before)s::numeric[],
-                              %(after)s::numeric[], %(revenue)s::numeric[])
-                    AS v(line, partner, before, after, revenue)
-                """,
-                uid=self.env.uid,
-                now=now,
-                line=bulk_sql.array(columns[0]),
-                partner=bulk_sql.array(columns[1]),
-                before=bulk_sql.array(columns[4]),
-                after=bulk_sql.array(columns[5]),
-                revenue=bulk_sql.array(columns[6]),
+        for line in self.filtered(lambda line: not line.partners_listed and line.partner_data):
+            data = line.partner_data
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO customer_standard_preview_partner
+                        (line_id, partner_id, score_before, score_after, revenue,
+                         create_uid, create_date, write_uid, write_date)
+                    SELECT %(line)s, v.partner, v.before, v.after, v.revenue, %(uid)s, %(now)s,
+                           %(uid)s, %(now)s
+                      FROM unnest(%(partner)s::int[], %(before)s::numeric[],
+                                  %(after)s::numeric[], %(revenue)s::numeric[])
+                        AS v(partner, before, after, revenue)
+                    """,
+                    line=line.id,
+                    uid=self.env.uid,
+                    now=now,
+                    partner=bulk_sql.array(data["partner"]),
+                    before=bulk_sql.array(data["before"]),
+                    after=bulk_sql.array(data["after"]),
+                    revenue=bulk_sql.array(data["revenue"]),
+                )
             )
-        )
+            line.partners_listed = True
+        self.env["customer.standard.preview.partner"].invalidate_model()
 
     def action_open_partners(self):
         """The customers of this cell, with their scores before and after."""
         self.ensure_one()
+        self._list_partners()
         return {
             "type": "ir.actions.act_window",
             "name": self.env._(
