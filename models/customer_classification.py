@@ -114,7 +114,6 @@ class CustomerClassification(models.Model):
     @api.depends("explanation", "computed_class_id")
     def _compute_explanation_html(self):
         """Indicator values, then dimension -> level -> points × weight, then the rule."""
-        _ = self.env._
         for result in self:
             data = result.explanation or {}
             if not data:
@@ -139,10 +138,10 @@ class CustomerClassification(models.Model):
             notice = Markup("")
             if data.get("class_id") != result.computed_class_id.id:
                 new_class = self.env["customer.class"].browse(data.get("class_id"))
-                notice = Markup("<p class='alert alert-info'>%s</p>") % _(
+                notice = Markup("<p class='alert alert-info'>%s</p>") % self.env._(
                     "The figures changed since the last evaluation: the next run will "
                     "propose %(class)s.",
-                    **{"class": new_class.name or _("no class")},
+                    **{"class": new_class.name or self.env._("no class")},
                 )
             result.explanation_html = notice + Markup(
                 "<table class='table table-sm o_classification_explanation'>"
@@ -151,15 +150,15 @@ class CustomerClassification(models.Model):
                 "<tbody>%s</tbody></table><p><b>%s</b> %s</p>"
                 "<p class='text-muted small'>%s %s</p>"
             ) % (
-                _("Dimension"),
-                _("Indicator Values"),
-                _("Level"),
-                _("Points × Weight"),
-                _("Contribution"),
+                self.env._("Dimension"),
+                self.env._("Indicator Values"),
+                self.env._("Level"),
+                self.env._("Points × Weight"),
+                self.env._("Contribution"),
                 rows,
-                _("Rule:"),
+                self.env._("Rule:"),
                 escape(data.get("rule") or "-"),
-                _("All indicators:"),
+                self.env._("All indicators:"),
                 self._format_values(data.get("indicators", {}), currency),
             )
 

@@ -136,18 +136,17 @@ class CustomerStandard(models.Model):
     def _problems(self):
         """Everything that keeps this standard from classifying, each naming its place."""
         self.ensure_one()
-        _ = self.env._
         problems = []
 
         def check(function, *args):
             try:
-                function(*args, _=_)
+                function(*args, _=self.env._)
             except classifier.StandardError as err:
                 problems.append(str(err))
 
         dimensions = self.dimension_ids.sorted(by_sequence)
         if not dimensions:
-            problems.append(_("The standard has no dimension."))
+            problems.append(self.env._("The standard has no dimension."))
         check(classifier.check_weights, dimensions.mapped("weight"))
         for dim in dimensions:
             levels = dim.level_ids.sorted(by_sequence)
@@ -167,14 +166,14 @@ class CustomerStandard(models.Model):
                 ],
             )
             for level in levels:
-                where = _("level %(level)s of %(dim)s", level=level.name, dim=dim.name)
+                where = self.env._("level %(level)s of %(dim)s", level=level.name, dim=dim.name)
                 problems += level.condition_ids._problems(where)
         rules = self.class_rule_ids.sorted(by_sequence)
         if not rules:
-            problems.append(_("The standard has no class rule."))
+            problems.append(self.env._("The standard has no class rule."))
         elif not rules[-1]._is_fallback():
             problems.append(
-                _(
+                self.env._(
                     "The last class rule, %(rule)s, must be a fallback (no levels, score range "
                     "or conditions), so that every customer gets a class.",
                     rule=rules[-1].name,
@@ -182,10 +181,10 @@ class CustomerStandard(models.Model):
             )
         own_levels = self.dimension_ids.level_ids
         for rule in rules:
-            where = _("rule %(rule)s", rule=rule.name)
+            where = self.env._("rule %(rule)s", rule=rule.name)
             if rule.class_id and not rule.class_id.active:
                 problems.append(
-                    _(
+                    self.env._(
                         "The rule %(rule)s gives the archived class %(cls)s.",
                         rule=rule.name,
                         cls=rule.class_id.name,
@@ -193,14 +192,16 @@ class CustomerStandard(models.Model):
                 )
             if rule.level_ids - own_levels:
                 problems.append(
-                    _("The rule %(rule)s uses levels of another standard.", rule=rule.name)
+                    self.env._("The rule %(rule)s uses levels of another standard.", rule=rule.name)
                 )
             problems += rule.condition_ids._problems(where)
         for tag_rule in self.tag_rule_ids:
-            where = _("tag rule %(rule)s", rule=tag_rule.name)
+            where = self.env._("tag rule %(rule)s", rule=tag_rule.name)
             if tag_rule.level_ids - own_levels:
                 problems.append(
-                    _("The tag rule %(rule)s uses levels of another standard.", rule=tag_rule.name)
+                    self.env._(
+                        "The tag rule %(rule)s uses levels of another standard.", rule=tag_rule.name
+                    )
                 )
             problems += tag_rule.condition_ids._problems(where)
         return problems

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set everything up and run the demo: PostgreSQL started, a database with this addon and
 # its demo data (created, or refreshed when it exists), Odoo serving on http://localhost:8069
-# (user admin, password admin). Environment: DB (default customer_classification_demo), PORT.
+# (logins admin / admin and demo / demo). Environment: DB (default customer_classification_demo), PORT.
 set -euo pipefail
 # shellcheck source=scripts/_lib.sh
 source "$(dirname "$0")/_lib.sh"
@@ -21,5 +21,5 @@ else
     echo "Creating database $DB with demo data (a few minutes) ..."
     odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" -i "$MODULE" --stop-after-init --log-level=warn
 fi
-echo "Odoo is starting on http://localhost:$PORT  (login: admin / admin, Ctrl+C to stop)"
+echo "Odoo is starting on http://localhost:$PORT  (logins: admin / admin, administrator; demo / demo, salesperson; Ctrl+C to stop)"
 odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" --http-port="$PORT" --db-filter="^$DB\$" --log-level=info

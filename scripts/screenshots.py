@@ -9,7 +9,9 @@ through the DevTools protocol (no Selenium, no Playwright: the standard library 
 - ``screenshot_board.png``: the board "Customers by class", every class a column;
 - ``screenshot_partner.png``: a classified customer's form on its Classification tab
   (by default the strategic company with the highest score; ``--partner-id`` picks another);
-- ``screenshot_settings.png``: Settings, on the Customer Classification block.
+- ``screenshot_settings.png``: Settings, on the Customer Classification block;
+- ``screenshot_standard.png`` and ``screenshot_preview.png``: the demo's draft version of the
+  standard (ESG compliance at 10 %) and its preview.
 
 Options: ``--url`` (default http://localhost:8069), ``--db`` (customer_classification_demo),
 ``--login`` / ``--password`` (admin / admin), ``--out`` (this repository's
@@ -40,6 +42,7 @@ WIDTH, HEIGHT = 1440, 900
 MAX_HEIGHT = 2400
 POLL_SECONDS = 0.2
 BOARD_ACTION = "customer_classification.res_partner_action"
+STANDARD_ACTION = "customer_classification.customer_standard_action"
 # Reported when an Odoo error dialog shows up while waiting for a screen.
 ERROR_DIALOG = ".o_error_dialog, .o_dialog .modal-body .o_error_detail"
 
@@ -361,6 +364,19 @@ def shoot_settings(browser, args):
     browser.screenshot(args.out / "screenshot_settings.png")
 
 
+def shoot_standard(browser, args, standard_id):
+    """The draft version of the standard (the demo's ESG draft), then its preview."""
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{STANDARD_ACTION}/{standard_id}")
+    browser.wait_for(".o_form_view .o_field_widget[name=dimension_ids]", "the draft standard")
+    browser.screenshot(args.out / "screenshot_standard.png")
+    browser.click(".o_form_view button[name=action_preview]", "Preview")
+    browser.wait_for(".o_form_view .o_field_widget[name=line_ids] .o_data_row", "the preview")
+    fit_height(browser, ".o_content", ".o_form_sheet")
+    browser.wait_for(".o_form_view .o_field_widget[name=line_ids] .o_data_row", "the preview")
+    browser.screenshot(args.out / "screenshot_preview.png")
+
+
 def main(argv=None):
     args = parse_args(argv)
     odoo = Odoo(args.url)
@@ -382,6 +398,9 @@ def main(argv=None):
         shoot_board(browser, args)
         shoot_partner(browser, args, partner_id)
         shoot_settings(browser, args)
+        drafts = odoo.search_read("customer.standard", [("state", "=", "draft")], ["id"], "id", 1)
+        if drafts:
+            shoot_standard(browser, args, drafts[0]["id"])
     finally:
         browser.close()
 

@@ -90,7 +90,6 @@ class CustomerStandardPreview(models.TransientModel):
     @api.depends("line_ids")
     def _compute_summary_html(self):
         """Customers and revenue per class, before -> after."""
-        _ = self.env._
         for preview in self:
             summary = preview._class_summary()
             classes = (
@@ -112,7 +111,7 @@ class CustomerStandardPreview(models.TransientModel):
                     "<td class='text-end'>%s</td></tr>"
                 )
                 % (
-                    names.get(cid) or _("No class"),
+                    names.get(cid) or self.env._("No class"),
                     summary[cid][0],
                     summary[cid][1],
                     f"{summary[cid][1] - summary[cid][0]:+d}",
@@ -127,12 +126,12 @@ class CustomerStandardPreview(models.TransientModel):
                 "<th class='text-end'>%s</th><th class='text-end'>%s</th>"
                 "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
             ) % (
-                _("Class"),
-                _("Customers Now"),
-                _("Customers After"),
-                _("Difference"),
-                _("Revenue Now"),
-                _("Revenue After"),
+                self.env._("Class"),
+                self.env._("Customers Now"),
+                self.env._("Customers After"),
+                self.env._("Difference"),
+                self.env._("Revenue Now"),
+                self.env._("Revenue After"),
                 body,
             )
 

@@ -15,6 +15,6 @@ class CustomerStandardPreviewPartner(models.TransientModel):
     from_class_id = fields.Many2one(related="line_id.from_class_id")
     to_class_id = fields.Many2one(related="line_id.to_class_id")
     score_before = fields.Float(digits=(5, 2), string="Score Now", readonly=True)
-    score_after = fields.Float(digits=(5, 2), string="Score After", readonly=True)
+    score_after = fields.Float(digits=(5, 2), readonly=True)
     revenue = fields.Monetary(currency_field="currency_id", readonly=True)
     currency_id = fields.Many2one(related="line_id.currency_id")

@@ -79,12 +79,14 @@ registry.category("web_tour.tours").add("customer_classification_board_tour", {
 const dimensionWeight = (name) =>
     `.o_field_widget[name=dimension_ids] .o_data_row:contains('${name}') td[name=weight]`;
 // the row being edited shows its name in an input, out of reach of :contains()
-const selectedWeight = ".o_field_widget[name=dimension_ids] .o_selected_row td[name=weight] input";
+const selectedWeight =
+    ".o_field_widget[name=dimension_ids] .o_selected_row td[name=weight] input";
 registry.category("web_tour.tours").add("customer_classification_standard_tour", {
     url: "/odoo/action-customer_classification.customer_standard_action",
     steps: () => [
         {
-            trigger: ".o_list_view .o_data_row:has(.badge:contains('Active')) td[name=name]",
+            trigger:
+                ".o_list_view .o_data_row:has(.badge:contains('Active')) td[name=name]",
             content: "Open the standard in force",
             run: "click",
         },
@@ -127,7 +129,10 @@ registry.category("web_tour.tours").add("customer_classification_standard_tour",
             trigger: ".o_list_view .o_data_row:contains('Shanghai Oriental Trading')",
             content: "Its customers, with their scores now and after",
         },
-        {trigger: ".o_breadcrumb .breadcrumb-item a:contains('Preview of')", run: "click"},
+        {
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Preview of')",
+            run: "click",
+        },
         {
             trigger: ".o_form_view button[name=action_activate]",
             content: "Activate the draft",
