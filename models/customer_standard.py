@@ -502,8 +502,8 @@ class CustomerStandard(models.Model):
             # asked for by someone (an activation, Reclassify All): tell them here
             self.message_post(
                 body=self.env._(
-                    "Full run finished: %(count)s customers re-evaluated, "
-                    "%(changed)s changed class.",
+                    "Full run finished. Customers re-evaluated: %(count)s. Changed class: "
+                    "%(changed)s.",
                     count=self.run_evaluated,
                     changed=self.run_changed,
                 )

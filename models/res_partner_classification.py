@@ -380,7 +380,7 @@ class ResPartner(models.Model):
         stats = self._reclassify(origin="manual")
         return self._classification_notification(
             self.env._(
-                "%(count)s customers re-evaluated, %(changed)s changed class.",
+                "Customers re-evaluated: %(count)s. Changed class: %(changed)s.",
                 count=stats["evaluated"],
                 changed=stats["changed"],
             ),

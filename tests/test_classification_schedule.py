@@ -79,7 +79,7 @@ class TestSchedule(ClassificationCase):
         )
         self.assertEqual(partner.classification_id.standard_id, draft)
         self.assertEqual(draft.last_run_evaluated, self.in_scope())
-        self.assertIn("changed class", draft.message_ids[0].body)
+        self.assertIn("Changed class:", draft.message_ids[0].body)
 
     def test_revenue_from_confirmed_orders(self):
         self.env["ir.config_parameter"].sudo().set_param(PARAM_REVENUE_SOURCE, "sale_order")

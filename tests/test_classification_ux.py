@@ -26,10 +26,14 @@ class TestClassificationUx(ClassificationCase):
     def test_reclassify_says_what_happened(self):
         partner = self.customer()
         action = partner.with_user(self.user).action_reclassify()
-        self.assertEqual(action["params"]["message"], "1 customers re-evaluated, 0 changed class.")
+        self.assertEqual(
+            action["params"]["message"], "Customers re-evaluated: 1. Changed class: 0."
+        )
         self.invoice(partner, 600_000)
         action = partner.with_user(self.user).action_reclassify()
-        self.assertEqual(action["params"]["message"], "1 customers re-evaluated, 1 changed class.")
+        self.assertEqual(
+            action["params"]["message"], "Customers re-evaluated: 1. Changed class: 1."
+        )
         self.assertEqual(partner.customer_class_id, self.classes["potential"])
 
     def test_reclassify_needs_the_classification_groups(self):
@@ -58,7 +62,7 @@ class TestClassificationUx(ClassificationCase):
             self.Partner._cron_reclassify()
         in_scope = len(self.Partner._classification_partners(self.company))
         self.assertEqual(self.standard.last_run_evaluated, in_scope)
-        self.assertIn(f"{in_scope} customers re-evaluated", self.standard.message_ids[0].body)
+        self.assertIn(f"Customers re-evaluated: {in_scope}.", self.standard.message_ids[0].body)
 
     def test_override_removed_from_the_tab_and_the_board(self):
         partner = self.customer()
