@@ -304,37 +304,45 @@ class ResPartner(models.Model):
                 {"run_cursor": 0, "run_origin": "schedule", "run_evaluated": 0, "run_changed": 0}
             )
             pending = standards
-        if not pending:
-            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
-            return
-        standard = pending[0]
+        # one batch per call; a company with nothing (left) to do, or whose standard fails,
+        # is finished here and the next one starts, since a call reporting no work done
+        # ends the scheduled action's loop
+        for index, standard in enumerate(pending):
+            done, remaining = self._reclassify_batch(standard)
+            if done:
+                self.env["ir.cron"]._notify_progress(
+                    done=done, remaining=remaining + len(pending) - index - 1
+                )
+                return
+        self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+
+    def _reclassify_batch(self, standard):
+        """The next batch of ``standard``'s full run: ``(partners done, partners left)``."""
         company = standard.company_id
         Partner = self.with_company(company).sudo().with_context(active_test=False)
         domain = self._classification_scope_domain()
         batch = Partner.search(
             [*domain, ("id", ">", standard.run_cursor)], order="id", limit=BATCH_SIZE
         )
-        remaining = 0
-        if batch:
-            try:
-                stats = (
-                    self.env["customer.classification"]
-                    .sudo()
-                    ._run(company, batch, standard.run_origin or "schedule")
-                )
-            except UserError as err:
-                # a standard that no longer classifies stops its own company, no other
-                standard.message_post(body=str(err))
-                standard._finish_run()
-                self.env["ir.cron"]._notify_progress(done=0, remaining=len(pending) - 1)
-                return
-            standard._add_run_counts(batch[-1].id, stats["evaluated"], stats["changed"])
-            remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
+        if not batch:
+            standard._finish_run()
+            return 0, 0
+        try:
+            stats = (
+                self.env["customer.classification"]
+                .sudo()
+                ._run(company, batch, standard.run_origin or "schedule")
+            )
+        except UserError as err:
+            # a standard that no longer classifies stops its own company, no other
+            standard.message_post(body=str(err))
+            standard._finish_run()
+            return 0, 0
+        standard._add_run_counts(batch[-1].id, stats["evaluated"], stats["changed"])
+        remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
         if not remaining:
             standard._finish_run()
-        self.env["ir.cron"]._notify_progress(
-            done=len(batch), remaining=remaining + len(pending) - 1
-        )
+        return len(batch), remaining
 
     @api.model
     def _cron_reclassify_outdated(self):

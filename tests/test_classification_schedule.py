@@ -2,6 +2,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..models import res_partner_classification
 from ..models.customer_classification import PARAM_REVENUE_SOURCE
@@ -80,6 +81,34 @@ class TestSchedule(ClassificationCase):
         self.assertEqual(partner.classification_id.standard_id, draft)
         self.assertEqual(draft.last_run_evaluated, self.in_scope())
         self.assertIn("Changed class:", draft.message_ids[0].body)
+
+    def test_a_broken_company_does_not_stop_the_others(self):
+        """Each call of the scheduled action does work while some is left: a company whose
+        standard fails is finished, noted on its standard, and the next one goes on."""
+        broken, busy = (
+            self.env["res.company"].create({"name": name}) for name in ("Broken", "Busy")
+        )
+        self.Standard._active_for(self.company).run_cursor = RUN_DONE
+        broken_standard = self.Standard._active_for(broken)
+        self.customer("Broken's customer", company_id=broken.id)
+        # broken behind the ORM's back: its weights no longer total 100
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL(
+                "UPDATE customer_dimension SET weight = 0 WHERE standard_id = %s",
+                broken_standard.id,
+            )
+        )
+        self.env.invalidate_all()
+        partner = self.customer("Busy's customer", company_id=busy.id)
+        busy_standard = self.Standard._active_for(busy)
+        self.assertEqual(busy_standard.run_cursor, 0)
+        self.Partner._cron_reclassify()
+        self.assertEqual(broken_standard.run_cursor, RUN_DONE)
+        self.assertIn("must total 100", broken_standard.message_ids[0].body)
+        # the same call went on with the next company
+        self.assertNotEqual(busy_standard.run_cursor, 0)
+        self.assertEqual(partner.with_company(busy).customer_class_id, self.classes["prospect"])
 
     def test_revenue_from_confirmed_orders(self):
         self.env["ir.config_parameter"].sudo().set_param(PARAM_REVENUE_SOURCE, "sale_order")
