@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import formatLang
 
 from ..engine import classifier
 from .customer_indicator import NON_NEGATIVE_KINDS
@@ -37,6 +38,24 @@ class CustomerCondition(models.Model):
         help="For = and ≠ on a selection indicator, or 'in': comma-separated values, "
         "e.g. low, medium.",
     )
+
+    @api.depends("indicator_id", "operator", "value", "value_to", "value_text")
+    def _compute_display_name(self):
+        """As people read it: "Revenue ≥ 1,000,000", "Industry risk = low"."""
+        labels = dict(self._fields["operator"]._description_selection(self.env))
+
+        def number(value):
+            return formatLang(self.env, value, digits=0 if value == int(value) else 2)
+
+        for cond in self:
+            indicator = cond.indicator_id
+            if cond.operator == "between":
+                value = f"{number(cond.value)} – {number(cond.value_to)}"
+            elif cond.operator == "in" or (indicator and not indicator.is_numeric):
+                value = cond.value_text or ""
+            else:
+                value = number(cond.value)
+            cond.display_name = f"{indicator.name or ''} {labels.get(cond.operator, '')} {value}"
 
     @api.constrains("indicator_id", "operator", "value", "value_to", "value_text")
     def _check_condition(self):

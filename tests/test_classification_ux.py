@@ -104,6 +104,14 @@ class TestClassificationUx(ClassificationCase):
         self.assertIn("DUP-1 is already used by Holder Co., Ltd.: choose another one.", message)
         self.assertNotIn("..", message)
 
+    def test_conditions_read_as_people_write_them(self):
+        high = self.level("Value contribution", "High").condition_ids
+        self.assertEqual(high.display_name, "Revenue ≥ 1,000,000")
+        unstable = self.level("Cooperation stability", "Unstable").condition_ids
+        self.assertEqual(unstable.mapped("display_name"), ["Relationship < 1", "Complaints ≥ 2"])
+        low = self.level("Industry risk", "Low").condition_ids
+        self.assertEqual(low.display_name, "Industry risk = low")
+
     def test_log_a_complaint_is_titled_so(self):
         partner = self.customer()
         complaint = partner.with_context(tracking_record_type="complaint")
