@@ -286,29 +286,29 @@ class CustomerStandard(models.Model):
     # ------------------------------------------------------------------
     # Versions and copies
     # ------------------------------------------------------------------
-    def _copy_into(self, company, name=None):
-        """A draft copy in ``company``: dimensions, levels, conditions, rules and tag rules."""
+    def _copy_into(self, company, name=None, copies=None):
+        """A draft copy in ``company``: dimensions, levels, conditions, rules and tag rules.
+
+        ``copies``, when given, receives ``{source record: its copy}`` for the standard, its
+        dimensions, levels and rules.
+        """
         self.ensure_one()
-        new = self.copy({"company_id": company.id, "name": name or self.name})
-        levels = {}
+        copies = {} if copies is None else copies
+        new = copies[self] = self.copy({"company_id": company.id, "name": name or self.name})
         for dim in self.dimension_ids:
-            new_dim = dim.copy({"standard_id": new.id})
+            new_dim = copies[dim] = dim.copy({"standard_id": new.id})
             for level in dim.level_ids:
-                new_level = level.copy({"dimension_id": new_dim.id})
-                levels[level] = new_level
+                new_level = copies[level] = level.copy({"dimension_id": new_dim.id})
                 for condition in level.condition_ids:
                     condition.copy({"level_id": new_level.id})
-        for field, rules in (
-            ("class_rule_ids", self.class_rule_ids),
-            ("tag_rule_ids", self.tag_rule_ids),
-        ):
+        for owner, rules in (("rule_id", self.class_rule_ids), ("tag_rule_id", self.tag_rule_ids)):
             for rule in rules:
-                level_ids = [levels[lv].id for lv in rule.level_ids if lv in levels]
-                new_rule = rule.copy(
+                level_ids = [copies[lv].id for lv in rule.level_ids if lv in copies]
+                new_rule = copies[rule] = rule.copy(
                     {"standard_id": new.id, "level_ids": [fields.Command.set(level_ids)]}
                 )
                 for condition in rule.condition_ids:
-                    condition.copy({self._condition_owner(field): new_rule.id})
+                    condition.copy({owner: new_rule.id})
         return new
 
     @api.model
@@ -317,39 +317,32 @@ class CustomerStandard(models.Model):
         levels and rules are named ``<xmlid>__<name of their source>``, so that later
         records of the file can edit the draft (weights, new levels) and activate it."""
         source = self.browse(source_id)
-        draft = source._copy_into(source.company_id)
-        pairs = [(source, draft)]
-        for field in ("dimension_ids", "class_rule_ids", "tag_rule_ids"):
-            pairs += zip(source[field], draft[field], strict=True)
-        for dim, new_dim in zip(source.dimension_ids, draft.dimension_ids, strict=True):
-            pairs += zip(dim.level_ids, new_dim.level_ids, strict=True)
+        copies = {}
+        draft = source._copy_into(source.company_id, copies=copies)
+        Data = self.env["ir.model.data"]
         names = {
-            (record._name, record.id): data.name
-            for record, _new in pairs
-            for data in self.env["ir.model.data"].search(
+            record: data.name
+            for record in copies
+            for data in Data.search(
                 [("model", "=", record._name), ("res_id", "=", record.id)], limit=1
             )
         }
-        self.env["ir.model.data"].create(
+        Data.create(
             [
                 {
                     "module": "customer_classification",
                     "name": xmlid
                     if record == source
-                    else f"{xmlid}__{names[record._name, record.id].split('__')[-1]}",
+                    else f"{xmlid}__{names[record].split('__')[-1]}",
                     "model": new._name,
                     "res_id": new.id,
                     "noupdate": True,
                 }
-                for record, new in pairs
-                if record == source or (record._name, record.id) in names
+                for record, new in copies.items()
+                if record == source or record in names
             ]
         )
         return draft
-
-    @staticmethod
-    def _condition_owner(field):
-        return "rule_id" if field == "class_rule_ids" else "tag_rule_id"
 
     def action_new_version(self):
         """A draft copy of this standard, opened for editing."""
