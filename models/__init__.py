@@ -11,6 +11,7 @@ from . import customer_condition
 from . import customer_tag_rule
 from . import customer_classification
 from . import customer_classification_history
+from . import customer_classification_mark
 from . import customer_tracking_record
 from . import res_partner
 from . import res_partner_classification

@@ -9,16 +9,26 @@ Data flow for one company and a batch of partners (:meth:`_run`):
 3. the classifier evaluates each partner in Python;
 4. only partners whose result changed are written, grouped in one statement each for
    results, partner columns and history; every result and history row names the
-   standard (version) that produced it.
+   standard (version) that produced it;
+5. the tags the company's tag rules grant are kept on its results, and each partner
+   wears the tags granted by any company (:meth:`_sync_tags`);
+6. partners whose class changed get their ``write_date`` moved (automation rules see
+   them) and ``res.partner._on_customer_class_changed()`` is called once per batch.
+
+Runs never collide: :meth:`_exclusive` holds a transaction-scoped advisory lock per
+company, so two runs never work on one company at once; the loser skips and is retried
+later, and a run that fails is noted on its company's standard without stopping others.
 """
 
-from collections import Counter
+import logging
+from collections import Counter, namedtuple
 
 from markupsafe import Markup, escape
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import formatLang
 
 from . import bulk_sql, indicator_sql
@@ -30,6 +40,21 @@ PARAM_WINDOW = "customer_classification.window_months"
 WINDOW_KINDS = (*indicator_sql.SALES_KINDS, "complaint_count")
 #: value of a sales indicator for a partner without any sale
 NO_SALES = {"revenue_growth": None, "days_since_last_order": None}
+#: :meth:`_exclusive` outcomes
+DONE, BUSY, FAILED = "done", "busy", "failed"
+#: first key of the transaction-scoped advisory lock of a company's runs (second: its id)
+RUN_LOCK = "customer_classification.run"
+#: another transaction works on the same company, or changed its rows since this one began
+CONCURRENCY_ERRORS = (
+    pg_errors.SerializationFailure,
+    pg_errors.DeadlockDetected,
+    pg_errors.LockNotAvailable,
+)
+
+_logger = logging.getLogger(__name__)
+
+#: a partner whose effective class changed in a company (``old_class_id`` None: its first)
+ClassChange = namedtuple("ClassChange", "partner_id old_class_id new_class_id")
 
 
 class CustomerClassification(models.Model):
@@ -77,6 +102,16 @@ class CustomerClassification(models.Model):
         help="Review mode: the class the engine proposes, waiting for a manager.",
     )
     proposed_score = fields.Float(digits=(5, 2), readonly=True)
+    tag_ids = fields.Many2many(
+        "res.partner.category",
+        "customer_classification_tag_rel",
+        "classification_id",
+        "tag_id",
+        string="Tags Earned",
+        readonly=True,
+        help="The tags this company's tag rules grant the customer. The customer wears "
+        "the tags any of its companies grants.",
+    )
 
     explanation_html = fields.Html(
         string="Why", compute="_compute_explanation_html", sanitize=False
@@ -235,6 +270,43 @@ class CustomerClassification(models.Model):
         return values, revenue
 
     # ------------------------------------------------------------------
+    # One run per company at a time
+    # ------------------------------------------------------------------
+    @api.model
+    def _lock_company(self, company):
+        """Take ``company``'s run lock until the end of the transaction, if free."""
+        return self.env.execute_query(
+            SQL("SELECT pg_try_advisory_xact_lock(hashtext(%s), %s)", RUN_LOCK, company.id)
+        )[0][0]
+
+    @api.model
+    def _exclusive(self, company, work, raise_errors=False):
+        """Call ``work()`` alone on ``company``, in a savepoint: ``(outcome, value)``.
+
+        - ``(DONE, work())``;
+        - ``(BUSY, None)``: another run holds the company, or wrote rows this one would
+          write since this transaction began (PostgreSQL then refuses the write); nothing
+          is written and nothing logged, the caller retries later;
+        - ``(FAILED, error)``: ``work()`` failed (a standard that no longer classifies,
+          a crash); nothing is written, the failure is noted once on the company's
+          standard for its administrators. With ``raise_errors`` the error is raised.
+        """
+        try:
+            # a refused write is an expected outcome here, not a bad query to log
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                if not self._lock_company(company):
+                    return BUSY, None
+                return DONE, work()
+        except CONCURRENCY_ERRORS:
+            return BUSY, None
+        except Exception as err:
+            if raise_errors:
+                raise
+            # one company's failure, whatever it is, must not stop the others
+            self.env["customer.standard"].sudo()._active_for(company)._note_run_failure(err)
+            return FAILED, err
+
+    # ------------------------------------------------------------------
     # The run
     # ------------------------------------------------------------------
     @api.model
@@ -244,8 +316,11 @@ class CustomerClassification(models.Model):
         Returns a :class:`~collections.Counter`: ``evaluated`` partners, results
         ``written``, partners whose class ``changed`` (not counting first evaluations).
         """
+        if self.env.context.get("active_test") is False:
+            # only what is in force: archived indicators and classes never count
+            return self.with_context(active_test=True)._run(company, partners, origin)
         stats = Counter()
-        partners = partners.with_company(company)
+        partners = partners.with_env(self.env).with_company(company)
         if not partners:
             return stats
         standard = self._standard(company)
@@ -259,20 +334,26 @@ class CustomerClassification(models.Model):
         review = bool(self._param(PARAM_REVIEW_MODE, False))
         now = fields.Datetime.now()
         ended = self.env._("Override ended")
-        rows, history, tags = [], [], {}
+        rows, history, tags, changes = [], [], {}, []
+        no_tags = frozenset()
         for pid in partners.ids:
             result = standard.evaluate(values[pid])
             old = existing.get(pid)
             row = self._next_state(old, result, review, today)
-            if standard.tag_rules:
-                tags[pid] = standard.tags(row["class_id"], result, values[pid])
+            tags[pid] = (
+                standard.tags(row["class_id"], result, values[pid])
+                if standard.tag_rules
+                else no_tags
+            )
             if old and all(old[k] == row[k] for k in row):
                 continue
             rows.append((pid, row))
             old_class = old["class_id"] if old else None
             old_score = old["score"] if old else None
-            if old_class and old_class != row["class_id"]:
-                stats["changed"] += 1
+            if old_class != row["class_id"]:
+                changes.append(ClassChange(pid, old_class, row["class_id"]))
+                if old_class:
+                    stats["changed"] += 1
             if old_class != row["class_id"] or old_score != row["score"]:
                 lapsed = bool(old and old["override_class_id"] and not row["override_class_id"])
                 history.append(
@@ -288,66 +369,140 @@ class CustomerClassification(models.Model):
                         "snapshot": result.explanation(standard, values[pid]),
                     }
                 )
-        self._write_results(company, rows, now)
+        self._write_results(company, rows, now, {change.partner_id for change in changes})
         self.env["customer.classification.history"]._log(company, history, origin)
-        self._sync_tags(standard.managed_tags(), tags)
+        self._sync_tags(company, tags)
+        self._notify_class_changes(company, changes, origin)
         stats["evaluated"] += len(partners)
         stats["written"] += len(rows)
         return stats
 
     @api.model
-    def _sync_tags(self, managed, desired):
-        """Give partners the tags their rules earn, ``desired`` = ``{partner: {tag ids}}``.
+    def _sync_tags(self, company, earned):
+        """Keep the tags ``company``'s rules grant, ``earned`` = ``{partner: {tag ids}}``.
 
-        Only ``managed`` tags (those of active tag rules) are added or removed, and only
-        where something differs: one query to read, at most two to write.
+        Partners' tags are shared by every company, tag rules are not: each result keeps
+        what its company grants (``tag_ids``), and a partner wears a managed tag while
+        any company grants it. Managed tags are those of the tag rules in force and those
+        that just lost a grant; tags nobody manages are the users' and never touched.
         """
-        if not managed or not desired:
+        if not earned:
             return
-        Partner = self.env["res.partner"]
-        Partner.flush_model(["category_id"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT partner_id, category_id FROM res_partner_res_partner_category_rel
-                 WHERE partner_id = ANY(%s::int[]) AND category_id = ANY(%s::int[])
+                SELECT c.partner_id, r.tag_id
+                  FROM customer_classification_tag_rel r
+                  JOIN customer_classification c ON c.id = r.classification_id
+                 WHERE c.company_id = %s AND c.partner_id = ANY(%s::int[])
                 """,
-                bulk_sql.array(desired),
-                bulk_sql.array(managed),
+                company.id,
+                bulk_sql.array(earned),
             )
         )
-        current = {}
+        granted = {}
         for pid, tag in rows:
-            current.setdefault(pid, set()).add(tag)
-        empty = set()
-        add = [(p, t) for p, tags in desired.items() for t in tags - current.get(p, empty)]
-        remove = [(p, t) for p, tags in current.items() for t in tags - desired.get(p, empty)]
+            granted.setdefault(pid, set()).add(tag)
+        empty = frozenset()
+        add = [(p, t) for p, tags in earned.items() for t in tags - granted.get(p, empty)]
+        lost = [(p, t) for p, tags in granted.items() for t in tags - earned.get(p, empty)]
         if add:
             pids, tag_ids = zip(*add, strict=True)
             self.env.execute_query(
                 SQL(
                     """
-                    INSERT INTO res_partner_res_partner_category_rel (partner_id, category_id)
-                    SELECT * FROM unnest(%s::int[], %s::int[]) ON CONFLICT DO NOTHING
+                    INSERT INTO customer_classification_tag_rel (classification_id, tag_id)
+                    SELECT c.id, v.tag
+                      FROM unnest(%s::int[], %s::int[]) AS v(pid, tag)
+                      JOIN customer_classification c
+                        ON c.partner_id = v.pid AND c.company_id = %s
+                    ON CONFLICT DO NOTHING
                     """,
                     bulk_sql.array(pids),
                     bulk_sql.array(tag_ids),
+                    company.id,
                 )
             )
-        if remove:
-            pids, tag_ids = zip(*remove, strict=True)
+        if lost:
+            pids, tag_ids = zip(*lost, strict=True)
             self.env.execute_query(
                 SQL(
                     """
-                    DELETE FROM res_partner_res_partner_category_rel r
-                     USING unnest(%s::int[], %s::int[]) AS v(pid, tag)
-                     WHERE r.partner_id = v.pid AND r.category_id = v.tag
+                    DELETE FROM customer_classification_tag_rel r
+                     USING customer_classification c, unnest(%s::int[], %s::int[]) AS v(pid, tag)
+                     WHERE r.classification_id = c.id AND c.company_id = %s
+                       AND c.partner_id = v.pid AND r.tag_id = v.tag
                     """,
                     bulk_sql.array(pids),
                     bulk_sql.array(tag_ids),
+                    company.id,
                 )
             )
-        if add or remove:
+        managed = self._managed_tags() | {tag for _pid, tag in lost}
+        if add or lost:
+            self.invalidate_model(["tag_ids"])
+        if managed:
+            self._wear_granted_tags(list(earned), managed)
+
+    @api.model
+    def _managed_tags(self):
+        """Tags of the tag rules of every standard in force."""
+        return {
+            tag
+            for (tag,) in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT DISTINCT r.tag_id
+                      FROM customer_tag_rule r
+                      JOIN customer_standard s ON s.id = r.standard_id
+                     WHERE s.state = 'active'
+                    """
+                )
+            )
+        }
+
+    @api.model
+    def _wear_granted_tags(self, partner_ids, managed):
+        """Partners wear the ``managed`` tags some company grants them, and no other."""
+        Partner = self.env["res.partner"]
+        Partner.flush_model(["category_id"])
+        pids, tags = bulk_sql.array(partner_ids), bulk_sql.array(managed)
+        granted = SQL(
+            """
+            SELECT 1 FROM customer_classification_tag_rel g
+              JOIN customer_classification c ON c.id = g.classification_id
+             WHERE c.partner_id = t.partner_id AND g.tag_id = t.category_id
+            """
+        )
+        added = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO res_partner_res_partner_category_rel (partner_id, category_id)
+                SELECT DISTINCT c.partner_id, g.tag_id
+                  FROM customer_classification_tag_rel g
+                  JOIN customer_classification c ON c.id = g.classification_id
+                 WHERE c.partner_id = ANY(%s::int[]) AND g.tag_id = ANY(%s::int[])
+                ON CONFLICT DO NOTHING
+                RETURNING partner_id
+                """,
+                pids,
+                tags,
+            )
+        )
+        removed = self.env.execute_query(
+            SQL(
+                """
+                DELETE FROM res_partner_res_partner_category_rel t
+                 WHERE t.partner_id = ANY(%s::int[]) AND t.category_id = ANY(%s::int[])
+                   AND NOT EXISTS (%s)
+                RETURNING partner_id
+                """,
+                pids,
+                tags,
+                granted,
+            )
+        )
+        if added or removed:
             Partner.invalidate_model(["category_id"])
             self.env["res.partner.category"].invalidate_model(["partner_ids"])
 
@@ -395,15 +550,16 @@ class CustomerClassification(models.Model):
         return row
 
     @api.model
-    def _write_results(self, company, rows, now):
-        """Upsert results and the partner's company-dependent columns, one query each."""
+    def _write_results(self, company, rows, now, changed=frozenset()):
+        """Upsert results and the partner's company-dependent columns, one query each;
+        partners whose class ``changed`` (ids) are marked as written ``now``."""
         if not rows:
             return
         self.flush_model()
         # partners first: the foreign key checks below then lock rows this transaction
         # already updated, which costs less than locking them and updating them after
         self.env["res.partner"]._write_classification_columns(
-            company, [(pid, row["class_id"], row["score"]) for pid, row in rows]
+            company, [(pid, row["class_id"], row["score"]) for pid, row in rows], changed, now
         )
         # one array literal per column: cheaper to build, send and parse than tuples
         names = (
@@ -461,7 +617,17 @@ class CustomerClassification(models.Model):
         results = self.search([("company_id", "=", company.id), ("partner_id", "in", partners.ids)])
         missing = partners - results.partner_id
         if missing:
-            self._run(company, missing, "manual")
+            outcome, _stats = self._exclusive(
+                company, lambda: self._run(company, missing, "manual"), raise_errors=True
+            )
+            if outcome == BUSY:
+                raise UserError(
+                    self.env._(
+                        "A classification run is working on %(company)s right now; try "
+                        "again in a moment.",
+                        company=company.name,
+                    )
+                )
             results = self.search(
                 [("company_id", "=", company.id), ("partner_id", "in", partners.ids)]
             )
@@ -521,9 +687,21 @@ class CustomerClassification(models.Model):
         return True
 
     @api.model
+    def _notify_class_changes(self, company, changes, origin):
+        """Tell ``res.partner._on_customer_class_changed()`` about one batch's changes."""
+        if changes:
+            partners = self.env["res.partner"].browse(c.partner_id for c in changes)
+            partners.with_company(company)._on_customer_class_changed(changes, origin)
+
+    @api.model
     def _apply_manual_change(self, company, changes, reason):
         """Write ``(result, vals)`` changes of a manager, sync partners, log the history."""
         history = []
+        class_changes = [
+            ClassChange(result.partner_id.id, result.class_id.id or None, vals["class_id"])
+            for result, vals in changes
+            if "class_id" in vals and vals["class_id"] != result.class_id.id
+        ]
         for result, vals in changes:
             history.append(
                 {
@@ -538,10 +716,11 @@ class CustomerClassification(models.Model):
             )
             result.sudo().write(vals)
         results = self.browse([result.id for result, _vals in changes])
-        results._sync_partner_columns(company)
+        results._sync_partner_columns(company, {c.partner_id for c in class_changes})
         # the partner's view of its result (override, proposal...) is read anew
         results.partner_id.invalidate_recordset()
         self.env["customer.classification.history"].sudo()._log(company, history, "manual", reason)
+        self._notify_class_changes(company, class_changes, "manual")
 
     def action_reject_proposal(self):
         """Review mode: keep the current classes (the engine proposes again if still true)."""
@@ -553,7 +732,10 @@ class CustomerClassification(models.Model):
         if not self.env.user.has_group("customer_classification.group_manager"):
             raise UserError(self.env._("Only Customer Classification Managers can do this."))
 
-    def _sync_partner_columns(self, company):
+    def _sync_partner_columns(self, company, changed=frozenset()):
         self.env["res.partner"]._write_classification_columns(
-            company, [(r.partner_id.id, r.class_id.id or None, r.score) for r in self]
+            company,
+            [(r.partner_id.id, r.class_id.id or None, r.score) for r in self],
+            changed,
+            fields.Datetime.now(),
         )

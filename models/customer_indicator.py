@@ -124,6 +124,13 @@ class CustomerIndicator(models.Model):
         self.ensure_one()
         return self.code
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"code", "kind", "window_months", "field_id", "active"} & set(vals):
+            # the values standards in force read changed: every company re-evaluates
+            self.env["customer.standard"]._queue_company_runs("config")
+        return res
+
     @api.constrains("active")
     def _check_used_by_standards(self):
         """An indicator that a standard in force reads stays active."""

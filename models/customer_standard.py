@@ -11,6 +11,8 @@ The standard also keeps the state of the company's scheduled full run (a cursor 
 counts of the run under way), so that a killed run resumes and a finished one is reported.
 """
 
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -26,11 +28,13 @@ RUN_ORIGINS = [
 #: ``run_cursor`` of a standard whose full run is finished
 RUN_DONE = -1
 
+_logger = logging.getLogger(__name__)
+
 
 class CustomerStandard(models.Model):
     _name = "customer.standard"
     _description = "Classification Standard"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "company_id, version desc, id desc"
     _check_company_auto = True
 
@@ -70,6 +74,13 @@ class CustomerStandard(models.Model):
     last_run_at = fields.Datetime(string="Last Full Run", readonly=True, copy=False)
     last_run_evaluated = fields.Integer(string="Customers Evaluated", readonly=True, copy=False)
     last_run_changed = fields.Integer(string="Changed Class", readonly=True, copy=False)
+    run_error = fields.Text(
+        string="Run Failure",
+        readonly=True,
+        copy=False,
+        help="Why the runs of this company fail: its customers keep their classes until "
+        "it is fixed (usually with a new version); other companies are not affected.",
+    )
 
     _sql_constraints = [
         (
@@ -438,6 +449,7 @@ class CustomerStandard(models.Model):
         previous = self._active_for(self.company_id)
         if previous:
             previous.write({"state": "archived", "run_cursor": RUN_DONE})
+            previous._clear_run_failure()
             # the database allows one active standard per company: archive it first
             previous.flush_recordset()
         self.write(
@@ -491,6 +503,8 @@ class CustomerStandard(models.Model):
                 "last_run_changed": self.run_changed,
             }
         )
+        if self.run_error:
+            self._clear_run_failure()
         if self.run_origin in ("config", "manual"):
             # asked for by someone (an activation, Reclassify All): tell them here
             self.message_post(
@@ -501,3 +515,70 @@ class CustomerStandard(models.Model):
                     changed=self.run_changed,
                 )
             )
+
+    @api.model
+    def _queue_company_runs(self, origin="config"):
+        """Restart the full run of every company from the beginning: something every
+        evaluation reads changed (a setting, an indicator)."""
+        self.sudo().search([("state", "=", "active")])._queue_run(origin)
+
+    # ------------------------------------------------------------------
+    # Failures: one company's, noted once, never stopping the others
+    # ------------------------------------------------------------------
+    def _note_run_failure(self, error):
+        """A run of this standard's company failed: tell its administrators, once.
+
+        The failure is logged, posted on the standard and given as an activity to an
+        administrator, the first time it happens; the same failure again is only counted
+        as known. The run of the company is skipped, the other companies go on.
+        """
+        if not self:
+            return
+        self.ensure_one()
+        if isinstance(error, UserError):
+            message = error.args[0]
+        else:
+            message = self.env._(
+                "Unexpected error (%(error)s): %(detail)s",
+                error=type(error).__name__,
+                detail=str(error),
+            )
+        if self.run_error == message:
+            return
+        _logger.warning(
+            "Classification runs of %s skip it: %s",
+            self.company_id.name,
+            message,
+            exc_info=not isinstance(error, UserError) and error,
+        )
+        self.run_error = message
+        self.message_post(
+            body=self.env._(
+                "The classification of this company's customers failed and is skipped "
+                "until this is fixed: %(error)s",
+                error=message,
+            )
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_warning",
+            summary=self.env._("Classification runs fail"),
+            note=message,
+            user_id=self._failure_recipient().id,
+        )
+
+    def _failure_recipient(self):
+        """Who fixes a failing standard: whoever activated it, else an administrator."""
+        admins = (
+            self.env.ref("customer_classification.group_admin")
+            .sudo()
+            .users.filtered(lambda user: self.company_id in user.company_ids and not user.share)
+        )
+        if self.activated_by_id in admins:
+            return self.activated_by_id
+        return admins[:1] or self.env.ref("base.user_admin")
+
+    def _clear_run_failure(self):
+        for standard in self.filtered("run_error"):
+            standard.run_error = False
+            standard.activity_unlink(["mail.mail_activity_data_warning"])
+            standard.message_post(body=self.env._("The classification runs work again."))

@@ -45,10 +45,18 @@ class CustomerTrackingRecord(models.Model):
         return records
 
     def write(self, vals):
+        counted = {"record_type", "date", "partner_id", "company_id"} & set(vals)
+        if counted:
+            # what was counted before (a complaint turned into a call counts no more)
+            self._mark_complaints()
         res = super().write(vals)
-        if {"record_type", "date", "partner_id"} & set(vals):
+        if counted:
             self._mark_complaints()
         return res
+
+    def unlink(self):
+        self._mark_complaints()
+        return super().unlink()
 
     def _mark_complaints(self):
         """A complaint changes the stability dimension: re-evaluate the customer soon."""

@@ -5,6 +5,9 @@ from .customer_classification import PARAM_REVENUE_SOURCE, PARAM_REVIEW_MODE, PA
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
 from .res_partner_classification import DEFAULT_SCOPE_DOMAIN, PARAM_SCOPE_DOMAIN
 
+#: settings that every evaluation reads
+ENGINE_PARAMS = (PARAM_WINDOW, PARAM_REVENUE_SOURCE, PARAM_REVIEW_MODE, PARAM_SCOPE_DOMAIN)
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -52,6 +55,10 @@ class ResConfigSettings(models.TransientModel):
         config_parameter=PARAM_REVIEW_MODE,
         help="Changes of class wait as proposals that a Manager accepts or rejects.",
     )
+    classification_run_errors = fields.Text(
+        compute="_compute_classification_run_errors",
+        help="The companies whose standard in force fails, and why.",
+    )
     classification_scope_domain = fields.Char(
         string="Partners Classified",
         default=DEFAULT_SCOPE_DOMAIN,
@@ -93,6 +100,17 @@ class ResConfigSettings(models.TransientModel):
                     self.env._("Re-evaluate at least every hour, day, week or month.")
                 )
 
+    @api.depends("company_id")
+    def _compute_classification_run_errors(self):
+        failing = self.env["customer.standard"].search(
+            [("state", "=", "active"), ("run_error", "!=", False)]
+        )
+        text = "\n".join(
+            f"{standard.company_id.name}: {standard.run_error}" for standard in failing
+        )
+        for settings in self:
+            settings.classification_run_errors = text
+
     @api.constrains("classification_window_months")
     def _check_classification_window(self):
         for settings in self:
@@ -114,8 +132,13 @@ class ResConfigSettings(models.TransientModel):
                 ) from err
 
     def set_values(self):
-        previous = self.env["ir.config_parameter"].sudo().get_param(PARAM_SCOPE, "global")
+        params = self.env["ir.config_parameter"].sudo()
+        previous = params.get_param(PARAM_SCOPE, "global")
+        engine_before = [params.get_param(key) for key in ENGINE_PARAMS]
         res = super().set_values()
+        if [params.get_param(key) for key in ENGINE_PARAMS] != engine_before:
+            # every evaluation reads these: a run under way restarts from the beginning
+            self.env["customer.standard"]._queue_company_runs("config")
         cron = self._classification_cron()
         schedule = {
             "interval_number": self.classification_interval_number,

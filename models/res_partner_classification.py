@@ -1,17 +1,17 @@
-import logging
 from collections import Counter
-
-import psycopg2.errors
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 from . import bulk_sql
+from .customer_classification import BUSY, FAILED
 from .customer_standard import RUN_DONE
 from .res_partner import BATCH_SIZE, COMMERCIAL_DOMAIN
 
-_logger = logging.getLogger(__name__)
+#: a run that found its company busy tries again after this delay
+RETRY_DELAY = timedelta(minutes=1)
 
 PARAM_SCOPE_DOMAIN = "customer_classification.scope_domain"
 DEFAULT_SCOPE_DOMAIN = "['|', ('customer_rank', '>', 0), ('classification_prospect', '=', True)]"
@@ -64,7 +64,10 @@ class ResPartner(models.Model):
         "your own audit or an agency; usable as a partner field indicator.",
     )
     classification_outdated = fields.Boolean(
-        copy=False, index=True, help="Something changed: re-evaluate at the next light run."
+        compute="_compute_classification_outdated",
+        string="Waiting for Re-evaluation",
+        help="Something changed (an invoice, an order, a complaint): the light run "
+        "re-evaluates this customer soon.",
     )
     classification_ids = fields.One2many(
         "customer.classification", "partner_id", string="Classifications"
@@ -153,6 +156,13 @@ class ResPartner(models.Model):
         for partner in self:
             partner.classification_explanation_html = partner.classification_id.explanation_html
 
+    def _compute_classification_outdated(self):
+        marked = (
+            self.env["customer.classification.mark"].sudo()._marked(self.commercial_partner_id.ids)
+        )
+        for partner in self:
+            partner.classification_outdated = partner.commercial_partner_id.id in marked
+
     def _compute_tracking_record_count(self):
         counts = self._count_per_commercial_partner(
             "customer.tracking.record", "commercial_partner_id"
@@ -173,25 +183,33 @@ class ResPartner(models.Model):
         return super()._search(domain, *args, **kwargs)
 
     @api.model
-    def _classification_scope_domain(self):
-        """Commercial partners the administrator chose, never companies' or users' own."""
+    def _classification_scope_domain(self, company=None):
+        """Commercial partners the administrator chose, never companies' or users' own;
+        with ``company``, only those it may see (its own, its parents', shared ones)."""
         raw = (
             self.env["ir.config_parameter"]
             .sudo()
             .get_param(PARAM_SCOPE_DOMAIN, DEFAULT_SCOPE_DOMAIN)
         )
-        return [
+        domain = [
             *COMMERCIAL_DOMAIN,
             *self._not_own_partners_domain(),
             *self._domain_from_text(raw),
         ]
+        if company:
+            # as Odoo's multi-company rule on partners sees them from that company
+            domain += ["|", ("company_id", "=", False), ("company_id", "parent_of", company.id)]
+        return domain
 
     def _reclassify(self, companies=None, origin="manual"):
         """Classify these partners (empty recordset: everyone in scope) in ``companies``.
 
-        The one entry point of the engine, used by the schedule, the Reclassify
-        buttons and configuration changes. Works in batches; returns the number of
-        results that changed.
+        The entry point of the engine for buttons and scripts; the scheduled runs go
+        through the same :meth:`customer.classification._exclusive` guard. Works in
+        batches. Returns a :class:`~collections.Counter` of partners ``evaluated`` and
+        ``changed``, and of partners ``postponed`` because another run was working on
+        their company: those are marked for the light run, which retries them soon.
+        A standard that can no longer classify raises its :class:`UserError`.
         """
         Classification = self.env["customer.classification"].sudo()
         companies = companies or self.env.company
@@ -199,16 +217,48 @@ class ResPartner(models.Model):
         for company in companies:
             partners = self._classification_partners(company)
             for start in range(0, len(partners), BATCH_SIZE):
-                stats += Classification._run(company, partners[start : start + BATCH_SIZE], origin)
+                batch = partners[start : start + BATCH_SIZE]
+                outcome, batch_stats = Classification._exclusive(
+                    company,
+                    lambda c=company, b=batch: Classification._run(c, b, origin),
+                    raise_errors=True,
+                )
+                if outcome == BUSY:
+                    batch._mark_for_reclassification()
+                    self._retry_soon("customer_classification.ir_cron_reclassify_outdated")
+                    stats["postponed"] += len(batch)
+                else:
+                    stats += batch_stats
         return stats
 
     def _classification_partners(self, company):
-        """The commercial partners of these (empty recordset: everyone) in scope."""
-        Partner = self.with_company(company).sudo().with_context(active_test=False)
-        scope = self._classification_scope_domain()
+        """The commercial partners of these (empty recordset: everyone) that ``company``
+        classifies: in scope, visible from it, not archived."""
+        Partner = self.with_company(company).sudo().with_context(active_test=True)
+        scope = self._classification_scope_domain(company)
         if self:
-            return Partner.browse(self.commercial_partner_id.ids).filtered_domain(scope)
+            scope = [("id", "in", self.commercial_partner_id.ids), *scope]
         return Partner.search(scope, order="id")
+
+    @api.model
+    def _retry_soon(self, cron_xmlid):
+        cron = self.env.ref(cron_xmlid, raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(fields.Datetime.now() + RETRY_DELAY)
+
+    def _on_customer_class_changed(self, changes, origin):
+        """Hook: the effective class of these partners changed in ``self.env.company``.
+
+        Called once per batch of every run and manual decision (override, review), after
+        the results, partner columns and history are written, in the same transaction.
+        ``changes`` lists :class:`~.customer_classification.ClassChange` tuples
+        ``(partner_id, old_class_id, new_class_id)``, ``old_class_id`` being None for a
+        first classification; ``origin`` is the history's (schedule, manual, config).
+        The partners' ``write_date`` has already moved, so Odoo's automation rules
+        ("After last update", "Based on date field") see them. Override it to act on
+        changes (the engine runs as superuser: check what you need yourself).
+        """
+        return
 
     def _customer_code_class_prefixes(self):
         """``{class}`` in code schemes: the code prefix of the partner's class."""
@@ -230,11 +280,14 @@ class ResPartner(models.Model):
         res.update(dict(rows))
         return res
 
-    def _write_classification_columns(self, company, rows):
-        """Set class and score of ``rows`` ``(partner_id, class_id, score)`` for ``company``."""
+    def _write_classification_columns(self, company, rows, changed=frozenset(), now=None):
+        """Set class and score of ``rows`` ``(partner_id, class_id, score)`` for ``company``;
+        the partners whose class ``changed`` (ids) are written by the current user ``now``,
+        as an ORM write would say, for automation rules and "Last Updated on"."""
         if not rows:
             return
-        self.flush_model(["customer_class_id", "classification_score"])
+        columns = ["customer_class_id", "classification_score", "write_date", "write_uid"]
+        self.flush_model(columns)
         ids, classes, scores = (list(col) for col in zip(*rows, strict=True))
         self.env.execute_query(
             SQL(
@@ -243,47 +296,33 @@ class ResPartner(models.Model):
                    SET customer_class_id = COALESCE(p.customer_class_id, '{}'::jsonb)
                            || jsonb_build_object(%(key)s::text, v.cls),
                        classification_score = COALESCE(p.classification_score, '{}'::jsonb)
-                           || jsonb_build_object(%(key)s::text, v.score)
-                  FROM unnest(%(ids)s::int[], %(classes)s::int[], %(scores)s::float8[])
-                    AS v(id, cls, score)
+                           || jsonb_build_object(%(key)s::text, v.score),
+                       write_date = CASE WHEN v.changed THEN %(now)s ELSE p.write_date END,
+                       write_uid = CASE WHEN v.changed THEN %(uid)s ELSE p.write_uid END
+                  FROM unnest(%(ids)s::int[], %(classes)s::int[], %(scores)s::float8[],
+                              %(changed)s::bool[])
+                    AS v(id, cls, score, changed)
                  WHERE p.id = v.id
                 """,
                 key=str(company.id),
+                now=now or fields.Datetime.now(),
+                uid=self.env.uid,
                 ids=bulk_sql.array(ids),
                 classes=bulk_sql.array(classes),
                 scores=bulk_sql.array(scores),
+                changed=bulk_sql.array(pid in changed for pid in ids),
             )
         )
-        self.invalidate_model(["customer_class_id", "classification_score"])
+        self.invalidate_model(columns)
 
     def _mark_for_reclassification(self):
-        """Flag commercial partners for the light, frequent run.
+        """Ask the light, frequent run to re-evaluate these partners' commercial partners.
 
-        Called while invoices are posted and orders confirmed: like Odoo's own
-        ``_increase_rank``, it never waits for a locked partner nor fails the posting;
-        a partner it could not flag is caught up by the daily full run.
+        Called while invoices are posted, orders confirmed and complaints logged: it
+        inserts marks, which never waits for a partner a run is writing, and a run only
+        deletes the marks it read, so a change made while it works is never lost.
         """
-        ids = self.commercial_partner_id.ids
-        if not ids:
-            return
-        self.flush_model(["classification_outdated"])
-        try:
-            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
-                self.env.execute_query(
-                    SQL(
-                        """
-                        SELECT id FROM res_partner
-                         WHERE id = ANY(%(ids)s) AND classification_outdated IS NOT TRUE
-                           FOR NO KEY UPDATE NOWAIT;
-                        UPDATE res_partner SET classification_outdated = TRUE
-                         WHERE id = ANY(%(ids)s) AND classification_outdated IS NOT TRUE
-                        """,
-                        ids=ids,
-                    )
-                )
-        except (psycopg2.errors.LockNotAvailable, psycopg2.errors.SerializationFailure):
-            _logger.debug("Partners %s locked: left for the daily classification run", ids)
-        self.invalidate_model(["classification_outdated"])
+        self.env["customer.classification.mark"].sudo()._mark(self.commercial_partner_id.ids)
 
     # ------------------------------------------------------------------
     # Scheduled actions: batches, progress, resumable
@@ -293,8 +332,11 @@ class ResPartner(models.Model):
         """Full run, one batch per call, company after company.
 
         Each company's active standard keeps the run's cursor, its origin and its counts:
-        a killed run resumes where it stopped, an activation restarts its company's run
-        from the beginning, and when every company is done the next call starts anew.
+        a killed run resumes where it stopped, an activation (or a change of the
+        settings the engine reads) restarts its company's run from the beginning, and
+        when every company is done the next call starts anew. A company busy with another
+        run waits for the next call (a retry is planned); a company whose run fails is
+        noted on its standard and finished, and the others go on.
         """
         Standard = self.env["customer.standard"].sudo()
         standards = Standard.search([("state", "=", "active")], order="company_id, id")
@@ -307,37 +349,52 @@ class ResPartner(models.Model):
         # one batch per call; a company with nothing (left) to do, or whose standard fails,
         # is finished here and the next one starts, since a call reporting no work done
         # ends the scheduled action's loop
+        busy = False
         for index, standard in enumerate(pending):
-            done, remaining = self._reclassify_batch(standard)
+            progress = self._reclassify_batch(standard)
+            if progress is None:
+                busy = True
+                continue
+            done, remaining = progress
             if done:
                 self.env["ir.cron"]._notify_progress(
                     done=done, remaining=remaining + len(pending) - index - 1
                 )
                 return
+        if busy:
+            self._retry_soon("customer_classification.ir_cron_reclassify")
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
     def _reclassify_batch(self, standard):
-        """The next batch of ``standard``'s full run: ``(partners done, partners left)``."""
+        """The next batch of ``standard``'s full run: ``(partners done, partners left)``,
+        or None when another run is working on its company."""
+        Classification = self.env["customer.classification"].sudo()
+        outcome, progress = Classification._exclusive(
+            standard.company_id, lambda: self._reclassify_next(standard)
+        )
+        if outcome == BUSY:
+            return None
+        if outcome == FAILED:
+            # noted on the standard; its company is skipped, the others go on
+            standard.run_cursor = RUN_DONE
+            return 0, 0
+        return progress
+
+    def _reclassify_next(self, standard):
         company = standard.company_id
-        Partner = self.with_company(company).sudo().with_context(active_test=False)
-        domain = self._classification_scope_domain()
+        Partner = self.with_company(company).sudo().with_context(active_test=True)
+        domain = self._classification_scope_domain(company)
         batch = Partner.search(
             [*domain, ("id", ">", standard.run_cursor)], order="id", limit=BATCH_SIZE
         )
         if not batch:
             standard._finish_run()
             return 0, 0
-        try:
-            stats = (
-                self.env["customer.classification"]
-                .sudo()
-                ._run(company, batch, standard.run_origin or "schedule")
-            )
-        except UserError as err:
-            # a standard that no longer classifies stops its own company, no other
-            standard.message_post(body=str(err))
-            standard._finish_run()
-            return 0, 0
+        stats = (
+            self.env["customer.classification"]
+            .sudo()
+            ._run(company, batch, standard.run_origin or "schedule")
+        )
         standard._add_run_counts(batch[-1].id, stats["evaluated"], stats["changed"])
         remaining = Partner.search_count([*domain, ("id", ">", batch[-1].id)])
         if not remaining:
@@ -346,22 +403,35 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_reclassify_outdated(self):
-        """Light run: only partners whose invoices, orders or complaints changed."""
-        Partner = self.sudo().with_context(active_test=False)
-        batch = Partner.search([("classification_outdated", "=", True)], limit=BATCH_SIZE)
-        if batch:
-            companies = self.env["res.company"].sudo().search([])  # pylint: disable=no-search-all
-            batch._reclassify(companies, origin="schedule")
-            batch.flush_model()
-            self.env.execute_query(
-                SQL(
-                    "UPDATE res_partner SET classification_outdated = FALSE WHERE id = ANY(%s)",
-                    batch.ids,
-                )
+        """Light run: the partners marked since (invoices, orders, complaints changed).
+
+        Reads the oldest marks, re-evaluates their partners in every company with a
+        standard in force, then deletes exactly the marks it read: a mark written
+        meanwhile stays for the next call. A company busy with another run keeps the
+        marks (the others' work is kept) and the light run is retried soon.
+        """
+        Mark = self.env["customer.classification.mark"].sudo()
+        Classification = self.env["customer.classification"].sudo()
+        marks = Mark._oldest(BATCH_SIZE)
+        if not marks:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        partners = self.sudo().browse({partner_id for _id, partner_id in marks})
+        standards = self.env["customer.standard"].sudo().search([("state", "=", "active")])
+        busy = False
+        for company in standards.company_id:
+            in_scope = partners._classification_partners(company)
+            outcome, _stats = Classification._exclusive(
+                company,
+                lambda c=company, p=in_scope: Classification._run(c, p, "schedule"),
             )
-            batch.invalidate_recordset(["classification_outdated"])
-        remaining = Partner.search_count([("classification_outdated", "=", True)])
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=remaining)
+            busy = busy or outcome == BUSY
+        if busy:
+            self._retry_soon("customer_classification.ir_cron_reclassify_outdated")
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
+        Mark._forget([mark_id for mark_id, _partner_id in marks])
+        self.env["ir.cron"]._notify_progress(done=len(partners), remaining=Mark._count())
 
     # ------------------------------------------------------------------
     # Buttons
@@ -386,14 +456,18 @@ class ResPartner(models.Model):
         if not self:
             raise UserError(self.env._("Choose the customers to re-evaluate."))
         stats = self._reclassify(origin="manual")
-        return self._classification_notification(
-            self.env._(
-                "Customers re-evaluated: %(count)s. Changed class: %(changed)s.",
-                count=stats["evaluated"],
-                changed=stats["changed"],
-            ),
-            reload=True,
+        message = self.env._(
+            "Customers re-evaluated: %(count)s. Changed class: %(changed)s.",
+            count=stats["evaluated"],
+            changed=stats["changed"],
         )
+        if stats["postponed"]:
+            message += " " + self.env._(
+                "Another run is working on this company: %(count)s customers will be "
+                "re-evaluated in a moment.",
+                count=stats["postponed"],
+            )
+        return self._classification_notification(message, reload=True)
 
     @api.model
     def action_reclassify_all(self):

@@ -31,8 +31,9 @@ check_log() {  # check_log LOGFILE STEP
     fi
 }
 
-echo "Installing $MODULE with demo data into $DB ..."
-if ! odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" -i "$MODULE" --stop-after-init \
+# base_automation too: a test shows an Automation Rule reacting to a change of class
+echo "Installing $MODULE (and base_automation) with demo data into $DB ..."
+if ! odoo_bin -d "$DB" --addons-path="$ADDONS_PATH" -i "$MODULE,base_automation" --stop-after-init \
         --log-level=info --logfile="$INSTALL_LOG"; then
     tail -n 60 "$INSTALL_LOG"
     die "installation failed"

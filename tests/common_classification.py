@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import SQL
 
 
 class ClassificationCase(TransactionCase):
@@ -77,6 +78,12 @@ class ClassificationCase(TransactionCase):
         return self.Result.search(
             [("partner_id", "in", partners.ids), ("company_id", "=", self.company.id)]
         )
+
+    def forget_marks(self):
+        """As if the light run had just answered every mark."""
+        self.env.flush_all()
+        self.env.execute_query(SQL("DELETE FROM customer_classification_mark"))
+        self.env.invalidate_all()
 
     def levels(self, result):
         return {d["dimension"]: d["level"] for d in result.explanation["dimensions"]}

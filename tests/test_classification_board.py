@@ -146,7 +146,7 @@ class TestBoardTagsChatter(ClassificationCase):
 
     def test_quick_log_from_partner(self):
         partner = self.customer()
-        partner.classification_outdated = False
+        self.forget_marks()
         action = partner.with_context(tracking_record_type="complaint").action_log_tracking_record()
         self.assertEqual(action["target"], "new")
         with Form(

@@ -240,7 +240,7 @@ class TestDefaultStandard(ClassificationCase):
     def test_incremental_run_after_invoice(self):
         partner = self.customer()
         self.classify(partner)
-        partner.classification_outdated = False
+        self.forget_marks()
         self.invoice(partner, 700_000)
         self.assertTrue(partner.classification_outdated)
         self.Partner._cron_reclassify_outdated()

@@ -103,7 +103,9 @@ class TestSchedule(ClassificationCase):
         partner = self.customer("Busy's customer", company_id=busy.id)
         busy_standard = self.Standard._active_for(busy)
         self.assertEqual(busy_standard.run_cursor, 0)
-        self.Partner._cron_reclassify()
+        with self.assertLogs("odoo.addons.customer_classification", "WARNING") as logs:
+            self.Partner._cron_reclassify()
+        self.assertEqual(len(logs.output), 1)
         self.assertEqual(broken_standard.run_cursor, RUN_DONE)
         self.assertIn("must total 100", broken_standard.message_ids[0].body)
         # the same call went on with the next company
