@@ -47,4 +47,5 @@
         "demo/res_partner_demo.xml",
         "demo/customer_classification_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
 }

@@ -3,6 +3,9 @@ from odoo.tools import SQL
 
 from ..engine import code_pattern
 
+#: ``code`` of the ``ir.sequence`` records that number the series
+SEQUENCE_CODE = "customer.code.series"
+
 
 class CustomerCodeSeries(models.Model):
     """One serial counter per code scheme and per series key (``S-BJ-####``).
@@ -56,7 +59,7 @@ class CustomerCodeSeries(models.Model):
                         "name": self.env._(
                             "Customer code %(series)s", series=code_pattern.series_label(key)
                         ),
-                        "code": "customer.code.series",
+                        "code": SEQUENCE_CODE,
                         "implementation": "standard",
                         "company_id": scheme.company_id.id,
                         "number_next": 1,
