@@ -291,9 +291,12 @@ class CustomerClassification(models.Model):
           a crash); nothing is written, the failure is noted once on the company's
           standard for its administrators. With ``raise_errors`` the error is raised.
         """
+        # the caller's own pending writes are its business, not this guard's
+        self.env.flush_all()
         try:
-            # a refused write is an expected outcome here, not a bad query to log
-            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+            # a refused write is an expected outcome here, not a bad query to log; the
+            # savepoint writes what ``work()`` left pending when it closes, still muted
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 if not self._lock_company(company):
                     return BUSY, None
                 return DONE, work()
@@ -303,8 +306,21 @@ class CustomerClassification(models.Model):
             if raise_errors:
                 raise
             # one company's failure, whatever it is, must not stop the others
-            self.env["customer.standard"].sudo()._active_for(company)._note_run_failure(err)
+            standard = self.env["customer.standard"].sudo()._active_for(company)
+            self._quietly(standard._note_run_failure, err)
             return FAILED, err
+
+    @api.model
+    def _quietly(self, work, *args):
+        """Call ``work(*args)`` in a savepoint; if another transaction wrote the same rows,
+        give up silently (whoever calls next does it). Returns whether it was done."""
+        self.env.flush_all()
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                work(*args)
+        except CONCURRENCY_ERRORS:
+            return False
+        return True
 
     # ------------------------------------------------------------------
     # The run

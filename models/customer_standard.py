@@ -31,6 +31,12 @@ RUN_DONE = -1
 _logger = logging.getLogger(__name__)
 
 
+def strongest_origin(origins):
+    """The origin a full run records when several asked for it (False: none)."""
+    ranked = [origin for origin, _label in reversed(RUN_ORIGINS) if origin in origins]
+    return ranked[0] if ranked else False
+
+
 class CustomerStandard(models.Model):
     _name = "customer.standard"
     _description = "Classification Standard"
@@ -74,6 +80,16 @@ class CustomerStandard(models.Model):
     last_run_at = fields.Datetime(string="Last Full Run", readonly=True, copy=False)
     last_run_evaluated = fields.Integer(string="Customers Evaluated", readonly=True, copy=False)
     last_run_changed = fields.Integer(string="Changed Class", readonly=True, copy=False)
+    run_request_ids = fields.One2many(
+        "customer.standard.run.request", "standard_id", string="Queued Restarts", readonly=True
+    )
+    run_queued = fields.Selection(
+        RUN_ORIGINS,
+        compute="_compute_run_queued",
+        string="Full Run Queued",
+        help="A full run is asked for and starts from the beginning at the next call of the "
+        "scheduled action.",
+    )
     run_error = fields.Text(
         string="Run Failure",
         readonly=True,
@@ -474,12 +490,58 @@ class CustomerStandard(models.Model):
             )
         self.message_post(body=body)
 
+    @api.depends("run_request_ids")
+    def _compute_run_queued(self):
+        for standard in self:
+            standard.run_queued = strongest_origin(standard.run_request_ids.mapped("origin"))
+
     def _queue_run(self, origin):
-        """Start the full run of these standards' companies from the beginning, soon."""
-        self.write({"run_cursor": 0, "run_origin": origin, "run_evaluated": 0, "run_changed": 0})
+        """Start the full run of these standards' companies from the beginning, soon.
+
+        A request is inserted, never a write on the standard: a run may be writing it, and
+        asking must neither wait for it nor fail with it. The next batch of the full run
+        starts over from the first partner (see :meth:`_start_run`).
+        """
+        self.env["customer.standard.run.request"].sudo().create(
+            [{"standard_id": standard.id, "origin": origin} for standard in self]
+        )
         cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger()
+
+    def _start_run(self, restart):
+        """Called by the full run under its company's lock: start over if asked to.
+
+        Queued requests restart the run from the beginning, the strongest origin winning
+        (a configuration change under way stays one); with ``restart``, a finished run
+        starts anew as a scheduled one. Only the requests read here are answered: one
+        inserted meanwhile restarts the run again at the next batch.
+        """
+        self.ensure_one()
+        requests = self.run_request_ids
+        if not requests and not (restart and self.run_cursor == RUN_DONE):
+            return
+        origins = requests.mapped("origin") or ["schedule"]
+        if self.run_cursor != RUN_DONE and self.run_origin:
+            origins.append(self.run_origin)
+        self.write(
+            {
+                "run_cursor": 0,
+                "run_origin": strongest_origin(origins),
+                "run_evaluated": 0,
+                "run_changed": 0,
+            }
+        )
+        requests.unlink()
+
+    def _stop_run(self):
+        """The run of this standard's company failed: it is over, its requests answered."""
+        self.run_request_ids.unlink()
+        self.run_cursor = RUN_DONE
+
+    def _run_pending(self):
+        """Whether these standards' full run is under way or asked for."""
+        return bool(self.run_request_ids) or any(s.run_cursor != RUN_DONE for s in self)
 
     def _add_run_counts(self, cursor, evaluated, changed):
         """One batch of the full run is done: move the cursor, add its counts."""
@@ -582,3 +644,20 @@ class CustomerStandard(models.Model):
             standard.run_error = False
             standard.activity_unlink(["mail.mail_activity_data_warning"])
             standard.message_post(body=self.env._("The classification runs work again."))
+
+
+class CustomerStandardRunRequest(models.Model):
+    """A full run asked for (an activation, a setting, Reclassify All), until it starts.
+
+    Insert-only, like the marks of the light run: asking never writes the standard, which
+    the run under way may be writing, so it never waits for it nor fails with it.
+    """
+
+    _name = "customer.standard.run.request"
+    _description = "Queued Full Run"
+    _log_access = False
+
+    standard_id = fields.Many2one(
+        "customer.standard", required=True, index=True, ondelete="cascade"
+    )
+    origin = fields.Selection(RUN_ORIGINS, required=True)

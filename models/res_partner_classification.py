@@ -340,18 +340,16 @@ class ResPartner(models.Model):
         """
         Standard = self.env["customer.standard"].sudo()
         standards = Standard.search([("state", "=", "active")], order="company_id, id")
-        pending = standards.filtered(lambda s: s.run_cursor != RUN_DONE)
-        if not pending and standards:
-            standards.write(
-                {"run_cursor": 0, "run_origin": "schedule", "run_evaluated": 0, "run_changed": 0}
-            )
-            pending = standards
+        pending = standards.filtered(lambda s: s._run_pending())
+        # nothing under way nor asked for: every company starts anew (under its lock)
+        restart = not pending
+        pending = pending or standards
         # one batch per call; a company with nothing (left) to do, or whose standard fails,
         # is finished here and the next one starts, since a call reporting no work done
         # ends the scheduled action's loop
         busy = False
         for index, standard in enumerate(pending):
-            progress = self._reclassify_batch(standard)
+            progress = self._reclassify_batch(standard, restart)
             if progress is None:
                 busy = True
                 continue
@@ -365,22 +363,28 @@ class ResPartner(models.Model):
             self._retry_soon("customer_classification.ir_cron_reclassify")
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
-    def _reclassify_batch(self, standard):
+    def _reclassify_batch(self, standard, restart=False):
         """The next batch of ``standard``'s full run: ``(partners done, partners left)``,
-        or None when another run is working on its company."""
+        or None when another run is working on its company. The run starts over first
+        when asked to (queued requests; ``restart``: a finished run starts anew)."""
         Classification = self.env["customer.classification"].sudo()
         outcome, progress = Classification._exclusive(
-            standard.company_id, lambda: self._reclassify_next(standard)
+            standard.company_id, lambda: self._reclassify_next(standard, restart)
         )
         if outcome == BUSY:
             return None
         if outcome == FAILED:
-            # noted on the standard; its company is skipped, the others go on
-            standard.run_cursor = RUN_DONE
+            # noted on the standard; its run is over (what asked for it is answered) and
+            # the other companies go on
+            Classification._quietly(standard._stop_run)
             return 0, 0
         return progress
 
-    def _reclassify_next(self, standard):
+    def _reclassify_next(self, standard, restart):
+        # the run's state is written under the company's lock only
+        standard._start_run(restart)
+        if standard.run_cursor == RUN_DONE:
+            return 0, 0
         company = standard.company_id
         Partner = self.with_company(company).sudo().with_context(active_test=True)
         domain = self._classification_scope_domain(company)
@@ -430,7 +434,8 @@ class ResPartner(models.Model):
             self._retry_soon("customer_classification.ir_cron_reclassify_outdated")
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
-        Mark._forget([mark_id for mark_id, _partner_id in marks])
+        # a light run that began before another one answered the same marks leaves them
+        Classification._quietly(Mark._forget, [mark_id for mark_id, _pid in marks])
         self.env["ir.cron"]._notify_progress(done=len(partners), remaining=Mark._count())
 
     # ------------------------------------------------------------------

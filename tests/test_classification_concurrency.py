@@ -82,6 +82,12 @@ class TestConcurrentRuns(TransactionCase):
     def reclassify_company(self, env):
         env["res.partner"]._reclassify()
 
+    def reclassify_all(self, env):
+        """Reclassify All (or an activation, a setting) asks for a full run meanwhile."""
+        env["customer.standard"]._active_for(env["res.company"].browse(self.company_id))._queue_run(
+            "manual"
+        )
+
     def counts(self, env):
         """``(results, history rows, marks)`` of the test's partners."""
         return tuple(
@@ -112,16 +118,23 @@ class TestConcurrentRuns(TransactionCase):
         skips it without an error (nothing logged) and is retried; nothing is written
         twice, nothing is lost."""
         pairs = [
-            (self.reclassify_company, self.reclassify_company),
-            (self.full_run, self.full_run),
-            (self.full_run, self.reclassify_button),
-            (self.reclassify_button, self.full_run),
-            (self.full_run, self.light_run),
-            (self.light_run, self.full_run),
+            (self.reclassify_company, self.reclassify_company, False),
+            (self.full_run, self.full_run, False),
+            # both start a finished run anew
+            (self.full_run, self.full_run, True),
+            (self.full_run, self.reclassify_button, False),
+            (self.reclassify_button, self.full_run, False),
+            (self.full_run, self.light_run, False),
+            (self.light_run, self.full_run, False),
+            (self.full_run, self.reclassify_all, False),
+            (self.reclassify_all, self.full_run, True),
         ]
-        for first, second in pairs:
-            with self.subTest(first=first.__name__, second=second.__name__):
-                self.reset()
+        for first, second, finished in pairs:
+            with (
+                self.subTest(first=first.__name__, second=second.__name__, finished=finished),
+                self.assertNoLogs("odoo", "WARNING"),
+            ):
+                self.reset(finished)
                 with self.worker() as env:
                     env["res.partner"].browse(self.partner_ids)._mark_for_reclassification()
                 with (
@@ -172,8 +185,9 @@ class TestConcurrentRuns(TransactionCase):
         with self.worker() as env:
             self.assertEqual(self.counts(env)[2], len(self.partner_ids))
 
-    def reset(self):
-        """No result, history or mark for the test's partners; the full run to start."""
+    def reset(self, finished=False):
+        """No result, history or mark for the test's partners; the full run to start (or,
+        ``finished``, over: the next call starts it anew)."""
         with self.worker() as env:
             for table in (
                 "customer_classification",
@@ -196,7 +210,7 @@ class TestConcurrentRuns(TransactionCase):
             )
             env["customer.standard"].search(
                 [("state", "=", "active"), ("company_id", "=", self.company_id)]
-            ).write({"run_cursor": 0, "run_origin": "schedule"})
+            ).write({"run_cursor": RUN_DONE if finished else 0, "run_origin": "schedule"})
 
 
 class WorkerEnv:

@@ -67,9 +67,9 @@ class TestRuns(ClassificationCase):
         self.other_companies_done()
         partner = self.customer()
         self.invoice(partner, 700_000)
-        self.standard._queue_run("schedule")
         self.customer("Evaluated later")
-        self.standard.run_cursor = partner.id - 1
+        # a scheduled run under way, about to evaluate the partner
+        self.standard.write({"run_cursor": partner.id - 1, "run_origin": "schedule"})
         with patch.object(res_partner_classification, "BATCH_SIZE", 1):
             self.Partner._cron_reclassify()
         self.assertEqual(self.standard.run_cursor, partner.id)
@@ -78,7 +78,7 @@ class TestRuns(ClassificationCase):
         settings = self.env["res.config.settings"].create({})
         settings.classification_revenue_source = "sale_order"
         settings.execute()
-        self.assertEqual((self.standard.run_cursor, self.standard.run_origin), (0, "config"))
+        self.assertEqual(self.standard.run_queued, "config")
         with patch.object(res_partner_classification, "BATCH_SIZE", 50):
             self.run_to_end()
         self.assertEqual(self.standard.last_run_evaluated, len(self.in_scope()))
@@ -93,7 +93,7 @@ class TestRuns(ClassificationCase):
             draft = self.new_version()
             self.level("Value contribution", "High", draft).points = 95
             self.activate(draft)
-            self.assertEqual((draft.run_cursor, draft.run_origin), (0, "config"))
+            self.assertEqual(draft.run_queued, "config")
             self.run_to_end(draft)
         results = self.Result.search(
             [("company_id", "=", self.company.id), ("partner_id", "in", self.in_scope().ids)]
@@ -106,7 +106,10 @@ class TestRuns(ClassificationCase):
         self.standard.run_cursor = RUN_DONE
         revenue = self.env.ref("customer_classification.indicator_revenue")
         revenue.window_months = 24
-        self.assertEqual((self.standard.run_cursor, self.standard.run_origin), (0, "config"))
+        self.assertEqual(self.standard.run_queued, "config")
+        self.Partner._cron_reclassify()
+        self.assertEqual(self.standard.run_origin, "config")
+        self.assertFalse(self.standard.run_queued)
 
     # ------------------------------------------------------------------
     # Only what is in force

@@ -65,7 +65,7 @@ class TestSchedule(ClassificationCase):
             draft = self.new_version()
             self.level("Value contribution", "Mid", draft).condition_ids.value = 700_000
             self.activate(draft)
-            self.assertEqual((draft.run_cursor, draft.run_origin), (0, "config"))
+            self.assertEqual(draft.run_queued, "config")
             self.run_to_end(draft)
         last = self.History.search([("partner_id", "=", partner.id)], limit=1)
         self.assertRecordValues(

@@ -237,7 +237,7 @@ class TestStandardDocument(ClassificationCase):
         self.activate(draft)
         self.assertEqual(previous.state, "archived")
         self.assertRecordValues(
-            draft, [{"state": "active", "activated_by_id": self.env.uid, "run_origin": "config"}]
+            draft, [{"state": "active", "activated_by_id": self.env.uid, "run_queued": "config"}]
         )
         self.assertTrue(draft.activated_at)
         self.assertEqual(self.Standard._active_for(self.company), draft)

@@ -37,7 +37,7 @@ class TestUi(HttpCase):
             {d.name: d.weight for d in active.dimension_ids},
             {"Value contribution": 50, "Cooperation stability": 30, "Industry risk": 20},
         )
-        self.assertEqual(active.run_origin, "config")
+        self.assertEqual(active.run_queued, "config")
 
     def test_complaint_tour(self):
         """A sales user logs a complaint from the customer's form."""
