@@ -9,6 +9,9 @@ Indicators and classes are shared building blocks, not part of a standard.
 
 The standard also keeps the state of the company's scheduled full run (a cursor and the
 counts of the run under way), so that a killed run resumes and a finished one is reported.
+Only the run writes it, under its company's lock; asking for a run (an activation, a
+setting, Reclassify All) inserts a ``customer.standard.run.request`` that the next batch
+answers, and a failing run is noted here for the company's administrators.
 """
 
 import logging
@@ -495,7 +498,7 @@ class CustomerStandard(models.Model):
         for standard in self:
             standard.run_queued = strongest_origin(standard.run_request_ids.mapped("origin"))
 
-    def _queue_run(self, origin):
+    def _queue_run(self, origin, trigger=True):
         """Start the full run of these standards' companies from the beginning, soon.
 
         A request is inserted, never a write on the standard: a run may be writing it, and
@@ -506,22 +509,21 @@ class CustomerStandard(models.Model):
             [{"standard_id": standard.id, "origin": origin} for standard in self]
         )
         cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
-        if cron:
+        if cron and trigger:
             cron.sudo()._trigger()
 
-    def _start_run(self, restart):
+    def _start_run(self):
         """Called by the full run under its company's lock: start over if asked to.
 
         Queued requests restart the run from the beginning, the strongest origin winning
-        (a configuration change under way stays one); with ``restart``, a finished run
-        starts anew as a scheduled one. Only the requests read here are answered: one
-        inserted meanwhile restarts the run again at the next batch.
+        (a configuration change under way stays one). Only the requests read here are
+        answered: one inserted meanwhile restarts the run again at the next batch.
         """
         self.ensure_one()
         requests = self.run_request_ids
-        if not requests and not (restart and self.run_cursor == RUN_DONE):
+        if not requests:
             return
-        origins = requests.mapped("origin") or ["schedule"]
+        origins = requests.mapped("origin")
         if self.run_cursor != RUN_DONE and self.run_origin:
             origins.append(self.run_origin)
         self.write(
@@ -608,7 +610,7 @@ class CustomerStandard(models.Model):
         if self.run_error == message:
             return
         _logger.warning(
-            "Classification runs of %s skip it: %s",
+            "Classification runs skip the company %s: %s",
             self.company_id.name,
             message,
             exc_info=not isinstance(error, UserError) and error,

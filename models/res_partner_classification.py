@@ -341,15 +341,16 @@ class ResPartner(models.Model):
         Standard = self.env["customer.standard"].sudo()
         standards = Standard.search([("state", "=", "active")], order="company_id, id")
         pending = standards.filtered(lambda s: s._run_pending())
-        # nothing under way nor asked for: every company starts anew (under its lock)
-        restart = not pending
-        pending = pending or standards
+        if not pending and standards:
+            # nothing under way nor asked for: every company starts anew
+            standards._queue_run("schedule", trigger=False)
+            pending = standards
         # one batch per call; a company with nothing (left) to do, or whose standard fails,
         # is finished here and the next one starts, since a call reporting no work done
         # ends the scheduled action's loop
         busy = False
         for index, standard in enumerate(pending):
-            progress = self._reclassify_batch(standard, restart)
+            progress = self._reclassify_batch(standard)
             if progress is None:
                 busy = True
                 continue
@@ -363,13 +364,13 @@ class ResPartner(models.Model):
             self._retry_soon("customer_classification.ir_cron_reclassify")
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
-    def _reclassify_batch(self, standard, restart=False):
+    def _reclassify_batch(self, standard):
         """The next batch of ``standard``'s full run: ``(partners done, partners left)``,
         or None when another run is working on its company. The run starts over first
-        when asked to (queued requests; ``restart``: a finished run starts anew)."""
+        when it is asked to (queued requests)."""
         Classification = self.env["customer.classification"].sudo()
         outcome, progress = Classification._exclusive(
-            standard.company_id, lambda: self._reclassify_next(standard, restart)
+            standard.company_id, lambda: self._reclassify_next(standard)
         )
         if outcome == BUSY:
             return None
@@ -380,9 +381,9 @@ class ResPartner(models.Model):
             return 0, 0
         return progress
 
-    def _reclassify_next(self, standard, restart):
+    def _reclassify_next(self, standard):
         # the run's state is written under the company's lock only
-        standard._start_run(restart)
+        standard._start_run()
         if standard.run_cursor == RUN_DONE:
             return 0, 0
         company = standard.company_id

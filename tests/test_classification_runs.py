@@ -62,6 +62,22 @@ class TestRuns(ClassificationCase):
                 self.assertEqual(self.standard.last_run_evaluated, len(self.in_scope()))
                 self.assertEqual(partner.customer_class_id, self.classes[expected])
 
+    def test_every_company_is_evaluated_by_every_full_run(self):
+        other = self.env["res.company"].create({"name": "Company B"})
+        self.customer("B's customer", company_id=other.id)
+        standards = self.Standard.search([("state", "=", "active")])
+        with patch.object(res_partner_classification, "BATCH_SIZE", 50):
+            for _run in range(3):
+                for _call in range(200):
+                    self.Partner._cron_reclassify()
+                    if not standards._run_pending():
+                        break
+                for standard in standards:
+                    self.assertEqual(
+                        standard.last_run_evaluated, len(self.in_scope(standard.company_id))
+                    )
+                    standard.last_run_evaluated = 0
+
     def test_a_setting_changed_during_a_run_restarts_it(self):
         """Partners already done under the old setting are evaluated again."""
         self.other_companies_done()
