@@ -144,6 +144,11 @@ registry.category("web_tour.tours").add("customer_classification_standard_tour",
                 ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Active')",
             content: "The new version is in force",
         },
+        {
+            trigger:
+                ".o_form_view .o_field_widget[name=run_queued]:contains('Configuration change')",
+            content: "Every customer is re-evaluated with it at the next run",
+        },
     ],
 });
 
