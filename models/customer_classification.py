@@ -121,10 +121,12 @@ class CustomerClassification(models.Model):
         ("partner_company_uniq", "UNIQUE(partner_id, company_id)", "One result per company."),
     ]
 
-    @api.depends_context("company")
+    @api.depends_context("company", "uid")
     def _compute_explanation(self):
-        """The engine's evaluation of these partners today, as the form explains it."""
+        """The engine's evaluation of these partners today, as the form explains it
+        (without money figures for users who may not read invoices)."""
         self.explanation = False
+        Indicator = self.env["customer.indicator"]
         # the user reads these results already; the engine reads its configuration
         engine = self.sudo()
         for company in self.company_id:
@@ -144,7 +146,9 @@ class CustomerClassification(models.Model):
                 # the values each dimension looked at, for the table of the form
                 for dim, row in zip(standard.dimensions, data["dimensions"], strict=True):
                     row["values"] = {key: indicators.get(key) for key in dim.indicator_keys()}
-                result.explanation = dict(data, class_id=evaluation.class_id)
+                result.explanation = Indicator._without_amounts(
+                    dict(data, class_id=evaluation.class_id)
+                )
 
     @api.depends("explanation", "computed_class_id")
     def _compute_explanation_html(self):
@@ -154,22 +158,6 @@ class CustomerClassification(models.Model):
             if not data:
                 result.explanation_html = False
                 continue
-            currency = result.company_id.currency_id
-            rows = Markup("").join(
-                Markup(
-                    "<tr><td>%s</td><td class='text-muted'>%s</td><td>%s</td>"
-                    "<td class='text-end'>%s × %s %%</td><td class='text-end'>%s</td></tr>"
-                )
-                % (
-                    d["dimension"],
-                    self._format_values(d.get("values", {}), currency),
-                    d["level"] or "-",
-                    formatLang(self.env, d["points"], digits=0),
-                    formatLang(self.env, d["weight"], digits=0),
-                    formatLang(self.env, d["contribution"], digits=1),
-                )
-                for d in data.get("dimensions", [])
-            )
             notice = Markup("")
             if data.get("class_id") != result.computed_class_id.id:
                 new_class = self.env["customer.class"].browse(data.get("class_id"))
@@ -178,24 +166,46 @@ class CustomerClassification(models.Model):
                     "propose %(class)s.",
                     **{"class": new_class.name or self.env._("no class")},
                 )
-            result.explanation_html = notice + Markup(
-                "<table class='table table-sm o_classification_explanation'>"
-                "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
-                "<th class='text-end'>%s</th></tr></thead>"
-                "<tbody>%s</tbody></table><p><b>%s</b> %s</p>"
-                "<p class='text-muted small'>%s %s</p>"
-            ) % (
-                self.env._("Dimension"),
-                self.env._("Indicator Values"),
-                self.env._("Level"),
-                self.env._("Points × Weight"),
-                self.env._("Contribution"),
-                rows,
-                self.env._("Rule:"),
-                escape(data.get("rule") or "-"),
-                self.env._("All indicators:"),
-                self._format_values(data.get("indicators", {}), currency),
+            result.explanation_html = notice + self._explanation_table(
+                data, result.company_id.currency_id
             )
+
+    @api.model
+    def _explanation_table(self, data, currency):
+        """An explanation (or a history snapshot) as a table people read."""
+        rows = Markup("").join(
+            Markup(
+                "<tr><td>%s</td><td class='text-muted'>%s</td><td>%s</td>"
+                "<td class='text-end'>%s × %s %%</td><td class='text-end'>%s</td></tr>"
+            )
+            % (
+                d["dimension"],
+                self._format_values(d.get("values", {}), currency),
+                d["level"] or "-",
+                formatLang(self.env, d["points"], digits=0),
+                formatLang(self.env, d["weight"], digits=0),
+                formatLang(self.env, d["contribution"], digits=1),
+            )
+            for d in data.get("dimensions", [])
+        )
+        return Markup(
+            "<table class='table table-sm o_classification_explanation'>"
+            "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th class='text-end'>%s</th>"
+            "<th class='text-end'>%s</th></tr></thead>"
+            "<tbody>%s</tbody></table><p><b>%s</b> %s</p>"
+            "<p class='text-muted small'>%s %s</p>"
+        ) % (
+            self.env._("Dimension"),
+            self.env._("Indicator Values"),
+            self.env._("Level"),
+            self.env._("Points × Weight"),
+            self.env._("Contribution"),
+            rows,
+            self.env._("Rule:"),
+            escape(data.get("rule") or "-"),
+            self.env._("All indicators:"),
+            self._format_values(data.get("indicators", {}), currency),
+        )
 
     def _format_values(self, values, currency):
         """Indicator values as people read them: names and formatted values."""
@@ -726,7 +736,8 @@ class CustomerClassification(models.Model):
                     "new_class_id": vals.get("class_id", result.class_id.id),
                     "old_score": result.score,
                     "new_score": vals.get("score", result.score),
-                    "snapshot": result.explanation,
+                    # the whole evaluation, whoever decides: the snapshot keeps the amounts
+                    "snapshot": result.sudo().explanation,
                     "standard_id": result.standard_id.id,
                 }
             )

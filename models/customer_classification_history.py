@@ -44,13 +44,36 @@ class CustomerClassificationHistory(models.Model):
     reason = fields.Text(readonly=True)
     old_code = fields.Char(readonly=True)
     new_code = fields.Char(readonly=True)
-    snapshot = fields.Json(readonly=True, help="Indicator values, levels and rule at the time.")
+    # the raw snapshot holds money figures: users who may read invoices only
+    snapshot = fields.Json(
+        readonly=True,
+        groups="account.group_account_invoice,account.group_account_readonly,"
+        "sales_team.group_sale_salesman",
+        help="Indicator values, levels and rule at the time.",
+    )
+    snapshot_html = fields.Html(
+        string="Why",
+        compute="_compute_snapshot_html",
+        sanitize=False,
+        help="Levels, points and rule at the time; the amounts for users who may read invoices.",
+    )
     standard_id = fields.Many2one(
         "customer.standard",
         string="Standard",
         readonly=True,
         help="The version of the standard that produced the new class.",
     )
+
+    @api.depends_context("uid")
+    def _compute_snapshot_html(self):
+        Indicator = self.env["customer.indicator"]
+        Result = self.env["customer.classification"]
+        for row in self:
+            # read as the engine wrote it, shown as the user may see it
+            data = Indicator._without_amounts(row.sudo().snapshot)
+            row.snapshot_html = (
+                Result._explanation_table(data, row.company_id.currency_id) if data else False
+            )
 
     @api.model
     def _log(self, company, rows, origin, reason=None):

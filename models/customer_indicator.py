@@ -156,6 +156,46 @@ class CustomerIndicator(models.Model):
             )
 
     @api.model
+    def _user_sees_amounts(self):
+        """Money figures (revenue, average order, overdue…) are for users who may read
+        invoices; others see classes, levels and points, not the amounts."""
+        return self.env.su or (
+            not self.env.user.share and self.env["account.move"].has_access("read")
+        )
+
+    @api.model
+    def _without_amounts(self, data):
+        """``data`` (an explanation or a history snapshot) without the values of money
+        indicators, unless the user may read invoices."""
+        if not data or self._user_sees_amounts():
+            return data
+        indicators = self.sudo().with_context(active_test=False).search([])  # pylint: disable=no-search-all
+        money = {
+            indicator.code
+            for indicator in indicators
+            if indicator.kind in AMOUNT_KINDS
+            or (indicator.kind == "partner_field" and indicator.field_id.ttype == "monetary")
+        }
+        data = dict(data)
+        data["indicators"] = {
+            code: value
+            for code, value in (data.get("indicators") or {}).items()
+            if code not in money
+        }
+        data["dimensions"] = [
+            dict(
+                row,
+                values={
+                    code: value
+                    for code, value in (row.get("values") or {}).items()
+                    if code not in money
+                },
+            )
+            for row in data.get("dimensions") or []
+        ]
+        return data
+
+    @api.model
     def _format_values(self, values, currency):
         """``[(name, text)]`` of indicator values ``{code: value}``, written for people:
         names in the user's language, amounts with the currency, years, days, labels."""

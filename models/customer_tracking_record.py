@@ -16,6 +16,7 @@ class CustomerTrackingRecord(models.Model):
 
     _name = "customer.tracking.record"
     _description = "Customer Tracking Record"
+    _inherit = ["mail.thread"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -26,17 +27,28 @@ class CustomerTrackingRecord(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    date = fields.Datetime(required=True, default=fields.Datetime.now, tracking=True)
     user_id = fields.Many2one(
-        "res.users", string="Tracked by", required=True, default=lambda self: self.env.user
+        "res.users",
+        string="Tracked by",
+        required=True,
+        default=lambda self: self.env.user,
+        tracking=True,
     )
-    record_type = fields.Selection(RECORD_TYPES, string="Type", required=True, default="call")
-    summary = fields.Text(required=True)
+    record_type = fields.Selection(
+        RECORD_TYPES, string="Type", required=True, default="call", tracking=True
+    )
+    summary = fields.Text(required=True, tracking=True)
+    # a Manager's conclusion: only Managers see and set it
     adjustment = fields.Selection(
         [("upgrade", "Upgrade"), ("keep", "Keep"), ("downgrade", "Downgrade")],
         string="Suggested Adjustment",
+        groups="customer_classification.group_manager",
+        tracking=True,
     )
-    suggested_class_id = fields.Many2one("customer.class")
+    suggested_class_id = fields.Many2one(
+        "customer.class", groups="customer_classification.group_manager", tracking=True
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -181,14 +181,21 @@ class ResPartner(models.Model):
                 .with_context(active_test=False)
                 .search([("customer_code", "in", codes), ("id", "not in", self.ids)], limit=1)
             )
-            raise ValidationError(
-                self.env._(
+            code = holder.customer_code or ", ".join(codes)
+            if holder and self.browse(holder.id).has_access("read"):
+                message = self.env._(
                     "The customer code %(code)s is already used by %(partner)s: choose "
                     "another one.",
-                    code=holder.customer_code or ", ".join(codes),
-                    partner=holder.display_name or self.env._("another partner"),
+                    code=code,
+                    partner=holder.display_name,
                 )
-            ) from None
+            else:
+                # the holder is not the user's to know
+                message = self.env._(
+                    "The customer code %(code)s is already taken: choose another one.",
+                    code=code,
+                )
+            raise ValidationError(message) from None
 
     # ------------------------------------------------------------------
     # CRUD
@@ -275,14 +282,19 @@ class ResPartner(models.Model):
             )
         )
         if previous:
-            raise ValidationError(
-                self.env._(
+            if self.browse(previous.partner_id.id).has_access("read"):
+                message = self.env._(
                     "The customer code %(code)s was used by %(partner)s before; "
                     "codes are never reused.",
                     code=previous.old_code,
                     partner=previous.partner_id.display_name,
                 )
-            )
+            else:
+                message = self.env._(
+                    "The customer code %(code)s was used before; codes are never reused.",
+                    code=previous.old_code,
+                )
+            raise ValidationError(message)
 
     # ------------------------------------------------------------------
     # Assignment

@@ -13,6 +13,18 @@ from .res_partner import BATCH_SIZE, COMMERCIAL_DOMAIN
 #: a run that found its company busy tries again after this delay
 RETRY_DELAY = timedelta(minutes=1)
 
+#: set by the engine only, in SQL: the ORM refuses them, whoever writes
+ENGINE_FIELDS = frozenset({"customer_class_id", "classification_score"})
+#: the partner's own data that drives its class: Managers only, tracked
+MANAGER_FIELDS = frozenset(
+    {
+        "classification_prospect",
+        "classification_cooperation_start",
+        "classification_size_band",
+        "classification_esg_rating",
+    }
+)
+
 PARAM_SCOPE_DOMAIN = "customer_classification.scope_domain"
 DEFAULT_SCOPE_DOMAIN = "['|', ('customer_rank', '>', 0), ('classification_prospect', '=', True)]"
 
@@ -24,6 +36,7 @@ class ResPartner(models.Model):
         "customer.class",
         company_dependent=True,
         readonly=True,
+        copy=False,
         group_expand="_read_group_customer_class_ids",
         help="Effective class in the current company: the override if any, else the "
         "engine's class.",
@@ -31,14 +44,18 @@ class ResPartner(models.Model):
     classification_score = fields.Float(
         company_dependent=True,
         readonly=True,
+        copy=False,
         digits=(5, 2),
         help="Σ weight × points / 100, from 0 to 100, in the current company.",
     )
     classification_prospect = fields.Boolean(
-        string="Prospect", help="Classify this partner even though it never bought."
+        string="Prospect",
+        tracking=True,
+        help="Classify this partner even though it never bought.",
     )
     classification_cooperation_start = fields.Date(
         string="Cooperation Start",
+        tracking=True,
         help="Start of the relationship; when empty, the first posted invoice counts.",
     )
     classification_size_band = fields.Selection(
@@ -49,6 +66,7 @@ class ResPartner(models.Model):
             ("large", "Large (250 or more)"),
         ],
         string="Company Size",
+        tracking=True,
         help="Size band, usable as a partner field indicator (large vs. small and medium "
         "customers).",
     )
@@ -60,8 +78,13 @@ class ResPartner(models.Model):
             ("d", "D - Poor"),
         ],
         string="ESG Rating",
+        tracking=True,
         help="Environmental, social and governance compliance of the customer, as rated by "
         "your own audit or an agency; usable as a partner field indicator.",
+    )
+    classification_can_manage = fields.Boolean(
+        compute="_compute_classification_can_manage",
+        help="Whether the current user may change the data that drives the class.",
     )
     classification_outdated = fields.Boolean(
         compute="_compute_classification_outdated",
@@ -155,6 +178,59 @@ class ResPartner(models.Model):
         """Evaluated when shown (the form's Classification tab), never for lists."""
         for partner in self:
             partner.classification_explanation_html = partner.classification_id.explanation_html
+
+    @api.depends_context("uid")
+    def _compute_classification_can_manage(self):
+        self.classification_can_manage = self._classification_may_manage()
+
+    @api.model
+    def _classification_may_manage(self):
+        return self.env.su or self.env.user.has_group("customer_classification.group_manager")
+
+    # ------------------------------------------------------------------
+    # What the ORM accepts
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_classification_vals(vals, creating=True)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.context.get("customer_classification_merge"):
+            # Odoo's merge copies every stored field onto the partner it keeps: the class
+            # and score are the engine's, which re-evaluates the partner soon
+            vals = {name: value for name, value in vals.items() if name not in ENGINE_FIELDS}
+            self._mark_for_reclassification()
+        else:
+            self._check_classification_vals(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_classification_vals(self, vals, creating=False):
+        """Class and score come from the engine only; what drives them from Managers."""
+        if ENGINE_FIELDS & vals.keys():
+            raise UserError(
+                self.env._(
+                    "The class and score of a customer are set by the classification "
+                    "engine only. A Manager can override the class."
+                )
+            )
+        driving = MANAGER_FIELDS & vals.keys()
+        if creating:
+            # a new partner may leave them empty whoever creates it
+            driving = {name for name in driving if vals[name]}
+        if driving and not self._classification_may_manage():
+            raise AccessError(
+                self.env._(
+                    "Only Customer Classification Managers can change %(fields)s: they "
+                    "drive the class of the customer.",
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(driving)
+                    ),
+                )
+            )
 
     def _compute_classification_outdated(self):
         marked = (
@@ -528,7 +604,7 @@ class ResPartner(models.Model):
             "type": "ir.actions.act_window",
             "name": self.env._("Classification History"),
             "res_model": "customer.classification.history",
-            "view_mode": "list",
+            "view_mode": "list,form",
             # changes of class and score, as counted on the button; codes have their history
             "domain": [
                 ("partner_id", "=", self.commercial_partner_id.id),

@@ -5,3 +5,4 @@ from . import customer_standard_copy_wizard
 from . import customer_standard_preview
 from . import customer_standard_preview_line
 from . import customer_standard_preview_partner
+from . import base_partner_merge
