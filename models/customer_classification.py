@@ -102,6 +102,13 @@ class CustomerClassification(models.Model):
         help="Review mode: the class the engine proposes, waiting for a manager.",
     )
     proposed_score = fields.Float(digits=(5, 2), readonly=True)
+    rejected_class_id = fields.Many2one(
+        "customer.class",
+        string="Rejected Proposal",
+        readonly=True,
+        help="Review mode: the class a Manager rejected. It is not proposed again until the "
+        "engine computes another one.",
+    )
     tag_ids = fields.Many2many(
         "res.partner.category",
         "customer_classification_tag_rel",
@@ -540,7 +547,7 @@ class CustomerClassification(models.Model):
                 SELECT c.partner_id, r.class_id AS computed_class_id, c.class_id,
                        c.score::float8 AS score, c.rule_id, c.override_class_id,
                        c.override_until, c.proposed_class_id,
-                       c.proposed_score::float8 AS proposed_score
+                       c.proposed_score::float8 AS proposed_score, c.rejected_class_id
                   FROM customer_classification c
              LEFT JOIN customer_class_rule r ON r.id = c.rule_id
                  WHERE c.company_id = %s AND c.partner_id = ANY(%s::int[])
@@ -563,6 +570,7 @@ class CustomerClassification(models.Model):
             "score": result.score,
             "proposed_class_id": None,
             "proposed_score": 0.0,
+            "rejected_class_id": None,
         }
         if row["override_class_id"] and row["override_until"] and row["override_until"] < today:
             row["override_class_id"] = row["override_until"] = None
@@ -571,8 +579,12 @@ class CustomerClassification(models.Model):
         elif review and old and old["class_id"] != result.class_id:
             row["class_id"] = old["class_id"]
             row["score"] = old["score"]
-            row["proposed_class_id"] = result.class_id
-            row["proposed_score"] = result.score
+            if result.class_id == old["rejected_class_id"]:
+                # a Manager rejected this very proposal: it holds until the engine's changes
+                row["rejected_class_id"] = old["rejected_class_id"]
+            else:
+                row["proposed_class_id"] = result.class_id
+                row["proposed_score"] = result.score
         return row
 
     @api.model
@@ -596,6 +608,7 @@ class CustomerClassification(models.Model):
             "proposed_class_id",
             "override_until",
             "proposed_score",
+            "rejected_class_id",
         )
         columns = {name: bulk_sql.array(row[name] for _pid, row in rows) for name in names}
         self.env.execute_query(
@@ -603,13 +616,14 @@ class CustomerClassification(models.Model):
                 """
                 INSERT INTO customer_classification AS c
                     (partner_id, company_id, class_id, score, rule_id, override_class_id,
-                     proposed_class_id, override_until, proposed_score, evaluated_at)
+                     proposed_class_id, override_until, proposed_score, rejected_class_id,
+                     evaluated_at)
                 SELECT v.pid, %(company)s, v.cls, v.score, v.rule, v.override, v.proposed,
-                       v.until, v.pscore, %(now)s
+                       v.until, v.pscore, v.rejected, %(now)s
                   FROM unnest(%(pids)s::int[], %(cls)s::int[], %(score)s::numeric[],
                               %(rule)s::int[], %(override)s::int[], %(proposed)s::int[],
-                              %(until)s::date[], %(pscore)s::numeric[])
-                    AS v(pid, cls, score, rule, override, proposed, until, pscore)
+                              %(until)s::date[], %(pscore)s::numeric[], %(rejected)s::int[])
+                    AS v(pid, cls, score, rule, override, proposed, until, pscore, rejected)
                 ON CONFLICT (partner_id, company_id) DO UPDATE SET
                     class_id = EXCLUDED.class_id, score = EXCLUDED.score,
                     rule_id = EXCLUDED.rule_id, override_class_id = EXCLUDED.override_class_id,
@@ -618,6 +632,7 @@ class CustomerClassification(models.Model):
                                            THEN NULL ELSE c.override_reason END,
                     proposed_class_id = EXCLUDED.proposed_class_id,
                     proposed_score = EXCLUDED.proposed_score,
+                    rejected_class_id = EXCLUDED.rejected_class_id,
                     evaluated_at = EXCLUDED.evaluated_at
                 """,
                 company=company.id,
@@ -630,6 +645,7 @@ class CustomerClassification(models.Model):
                 proposed=columns["proposed_class_id"],
                 until=columns["override_until"],
                 pscore=columns["proposed_score"],
+                rejected=columns["rejected_class_id"],
             )
         )
         self.invalidate_model()
@@ -710,6 +726,12 @@ class CustomerClassification(models.Model):
                 for r in results
             ]
             self._apply_manual_change(company, changes, self.env._("Proposal accepted"))
+            # the accepted class earns its tags now, not at the next run
+            self.sudo()._exclusive(
+                company,
+                lambda c=company, p=results.partner_id: self.sudo()._run(c, p, "manual"),
+                raise_errors=True,
+            )
         return True
 
     @api.model
@@ -750,9 +772,56 @@ class CustomerClassification(models.Model):
         self._notify_class_changes(company, class_changes, "manual")
 
     def action_reject_proposal(self):
-        """Review mode: keep the current classes (the engine proposes again if still true)."""
+        """Review mode: keep the current classes; the Manager says why (a wizard)."""
         self._check_manager()
-        self.sudo().write({"proposed_class_id": False, "proposed_score": 0.0})
+        pending = self.filtered("proposed_class_id")
+        if not pending:
+            raise UserError(self.env._("Choose proposals waiting for a decision."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reject Proposals"),
+            "res_model": "customer.classification.reject.wizard",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_result_ids": pending.ids},
+        }
+
+    def _reject_proposal(self, reason):
+        """Keep the current classes of these results and remember the rejected proposal:
+        the engine proposes it no more until it computes another class. The history says
+        who rejected what, when and why."""
+        self._check_manager()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the proposal is rejected."))
+        for company in self.company_id:
+            results = self.filtered(lambda r, c=company: r.company_id == c and r.proposed_class_id)
+            history = [
+                {
+                    "partner_id": r.partner_id.id,
+                    "old_class_id": r.class_id.id,
+                    "new_class_id": r.class_id.id,
+                    "old_score": r.score,
+                    "new_score": r.score,
+                    "snapshot": r.sudo().explanation,
+                    "standard_id": r.standard_id.id,
+                    "reason": self.env._(
+                        "Proposal %(proposed)s rejected: %(reason)s",
+                        proposed=r.proposed_class_id.name,
+                        reason=reason.strip(),
+                    ),
+                }
+                for r in results
+            ]
+            for result in results:
+                result.sudo().write(
+                    {
+                        "rejected_class_id": result.proposed_class_id.id,
+                        "proposed_class_id": False,
+                        "proposed_score": 0.0,
+                    }
+                )
+            self.env["customer.classification.history"].sudo()._log(company, history, "manual")
         return True
 
     def _check_manager(self):

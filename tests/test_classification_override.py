@@ -121,9 +121,64 @@ class TestOverrideAndReview(ClassificationCase):
         self.assertEqual(proposal.proposed_class_id, self.classes["potential"])
         with self.assertRaises(UserError):
             proposal.with_user(self.user).action_reject_proposal()
-        proposal.with_user(self.manager).action_reject_proposal()
+        action = proposal.with_user(self.manager).action_reject_proposal()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(self.manager)
+            .with_context(action["context"])
+            .create({"reason": "A one-off order"})
+        )
+        wizard.action_reject()
         self.assertFalse(proposal.proposed_class_id)
+        self.assertEqual(proposal.rejected_class_id, self.classes["potential"])
         self.assertEqual(other.customer_class_id, self.classes["optimization"])
+        rejection = self.History.search([("partner_id", "=", other.id)], limit=1)
+        self.assertEqual(rejection.user_id, self.manager)
+        self.assertIn("Potential rejected: A one-off order", rejection.reason)
+        # the next runs keep the decision while the engine proposes the same class...
+        for _run in range(2):
+            self.classify(other, origin="schedule")
+            self.assertFalse(proposal.proposed_class_id)
+            self.assertEqual(other.customer_class_id, self.classes["optimization"])
+        # ...and propose again when it computes another one
+        self.invoice(other, 1_200_000)
+        self.invoice(other, 100, days_ago=3 * 366)
+        self.classify(other, origin="schedule")
+        self.assertEqual(proposal.proposed_class_id, self.classes["strategic"])
+        self.assertFalse(proposal.rejected_class_id)
+        with self.assertRaises(UserError):
+            proposal.with_user(self.manager)._reject_proposal("  ")
+
+    def test_accepting_a_proposal_applies_its_tags_at_once(self):
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_REVIEW_MODE, True)
+        tag = self.env["res.partner.category"].create(
+            {
+                "name": "Grow them",
+                "parent_id": self.env.ref(
+                    "customer_classification.res_partner_category_classification"
+                ).id,
+            }
+        )
+        draft = self.new_version()
+        self.env["customer.tag.rule"].create(
+            {
+                "standard_id": draft.id,
+                "name": "Grow them: potential customers",
+                "tag_id": tag.id,
+                "class_ids": [self.classes["potential"].id],
+            }
+        )
+        self.activate(draft)
+        partner = self.customer()
+        self.invoice(partner, 100)
+        self.classify(partner)
+        self.invoice(partner, 700_000)
+        result = self.classify(partner, origin="schedule")
+        self.assertEqual(result.proposed_class_id, self.classes["potential"])
+        self.assertNotIn(tag, partner.category_id)
+        result.with_user(self.manager).action_accept_proposal()
+        self.assertEqual(partner.customer_class_id, self.classes["potential"])
+        self.assertIn(tag, partner.category_id)
 
     def test_history_is_append_only(self):
         partner = self.customer()

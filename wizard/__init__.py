@@ -6,3 +6,4 @@ from . import customer_standard_preview
 from . import customer_standard_preview_line
 from . import customer_standard_preview_partner
 from . import base_partner_merge
+from . import customer_classification_reject_wizard
