@@ -20,3 +20,4 @@ from . import res_config_settings
 from . import res_company
 from . import account_move
 from . import sale_order
+from . import res_country_state

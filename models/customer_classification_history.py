@@ -28,9 +28,8 @@ class CustomerClassificationHistory(models.Model):
     # and by whom: no create/write columns (two foreign keys checked per row saved)
     _log_access = False
 
-    partner_id = fields.Many2one(
-        "res.partner", required=True, index=True, ondelete="cascade", readonly=True
-    )
+    # the history outlives a deleted partner (append-only; its codes stay reserved)
+    partner_id = fields.Many2one("res.partner", index=True, ondelete="set null", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True)
     old_class_id = fields.Many2one("customer.class", string="From Class", readonly=True)

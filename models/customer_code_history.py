@@ -7,6 +7,7 @@ ORIGINS = [
     ("manual", "Typed by hand"),
     ("recode", "Re-code"),
     ("import", "Import"),
+    ("deleted", "Partner deleted"),
 ]
 
 
@@ -19,9 +20,8 @@ class CustomerCodeHistory(models.Model):
     _order = "date desc, id desc"
     _rec_name = "new_code"
 
-    partner_id = fields.Many2one(
-        "res.partner", required=True, index=True, ondelete="cascade", readonly=True
-    )
+    # a deleted partner's codes stay reserved, and their history with them
+    partner_id = fields.Many2one("res.partner", index=True, ondelete="set null", readonly=True)
     company_id = fields.Many2one(
         "res.company",
         readonly=True,

@@ -41,9 +41,10 @@ class CustomerCodeScheme(models.Model):
     pattern = fields.Char(
         required=True,
         default="C{year}{seq:4}",
-        help="Literal text and tokens: {class} (class prefix), {region} (state code, "
-        "else country code), {industry} (industry code), {year} (year of assignment), "
-        "{seq:N} (serial, N digits). Write {{ and }} for literal braces.",
+        help="Literal text and tokens: {class} (class prefix), {region} (the state's "
+        "region in customer codes, else its code, else the country code), {industry} "
+        "(industry code), {year} (year of assignment), {seq:N} (serial, N digits). Write "
+        "{{ and }} for literal braces.",
     )
     default_class_prefix = fields.Char(
         help="Text used for {class} when the partner has no class (yet)."
@@ -80,6 +81,33 @@ class CustomerCodeScheme(models.Model):
                 code_pattern.parse_pattern(scheme.pattern, _=self.env._)
             except code_pattern.PatternError as err:
                 raise ValidationError(str(err)) from err
+
+    @api.constrains("pattern", "default_class_prefix", "missing_value")
+    def _check_token_fallbacks(self):
+        """A token that can render empty gives malformed codes ("-XX-0001"): each needs
+        its fallback text."""
+        for scheme in self:
+            try:
+                parts = code_pattern.parse_pattern(scheme.pattern)
+            except code_pattern.PatternError:
+                continue  # _check_pattern says what is wrong
+            tokens = {token for token, _arg in parts}
+            if "class" in tokens and not (scheme.default_class_prefix or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "The pattern %(pattern)s uses {class}: set a Default Class Prefix for "
+                        "partners without a class (or whose class has no prefix).",
+                        pattern=scheme.pattern,
+                    )
+                )
+            if tokens & {"region", "industry"} and not (scheme.missing_value or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "The pattern %(pattern)s uses {region} or {industry}: set the text "
+                        "used for partners without one (Missing Region/Industry).",
+                        pattern=scheme.pattern,
+                    )
+                )
 
     @api.constrains("validation_regex")
     def _check_validation_regex(self):
@@ -222,13 +250,14 @@ class CustomerCodeScheme(models.Model):
     def _token_values(self, partners):
         """``(partner_id, region, industry)`` rows for ``partners``, in one query, by id."""
         self.env["res.partner"].flush_model(["state_id", "country_id", "industry_id"])
-        self.env["res.country.state"].flush_model(["code"])
+        self.env["res.country.state"].flush_model(["code", "customer_code_region"])
         self.env["res.country"].flush_model(["code"])
         self.env["res.partner.industry"].flush_model(["classification_code"])
         return self.env.execute_query(
             SQL(
                 """
-                SELECT p.id, COALESCE(s.code, c.code), i.classification_code
+                SELECT p.id, COALESCE(s.customer_code_region, s.code, c.code),
+                       i.classification_code
                   FROM res_partner p
              LEFT JOIN res_country_state s ON s.id = p.state_id
              LEFT JOIN res_country c ON c.id = p.country_id

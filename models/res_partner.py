@@ -248,6 +248,25 @@ class ResPartner(models.Model):
                 )
         return res
 
+    def unlink(self):
+        """A deleted partner's code stays reserved: its history says it was held."""
+        coded = self.filtered("customer_code")
+        if coded:
+            self.env["customer.code.history"].sudo().create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": partner.company_id.id,
+                        "old_code": partner.customer_code,
+                        "new_code": False,
+                        "origin": "deleted",
+                        "reason": self.env._("Partner deleted: the code stays reserved."),
+                    }
+                    for partner in coded
+                ]
+            )
+        return super().unlink()
+
     def _code_history_vals(self, old_code):
         self.ensure_one()
         return {
@@ -311,11 +330,25 @@ class ResPartner(models.Model):
         return [("id", "not in", company_partners.ids), "!", ("user_ids.share", "=", False)]
 
     def _customer_code_scope_domain(self):
-        """Partners that may receive a code of their own (schemes narrow it further)."""
-        domain = [("customer_code", "=", False), *self._not_own_partners_domain()]
-        if not self._contacts_have_own_code():
-            domain = [*COMMERCIAL_DOMAIN, *domain]
-        return domain
+        """Partners that may receive a code of their own (schemes narrow it further):
+        customers as Settings say (a contact: of such a customer), never archived
+        partners, never a user's partner (internal, portal or public, archived or not),
+        never a company's own; whatever the schemes' domains say."""
+        domain = [
+            ("customer_code", "=", False),
+            ("active", "=", True),
+            ("user_ids", "=", False),
+            *self._not_own_partners_domain(),
+        ]
+        customers = self._customer_code_customers_domain()
+        if self._contacts_have_own_code():
+            return [*domain, ("commercial_partner_id", "any", customers)]
+        return [*COMMERCIAL_DOMAIN, *domain, *customers]
+
+    @api.model
+    def _customer_code_customers_domain(self):
+        """The customers of the classification scope (Settings), as a domain."""
+        return []
 
     def _assign_customer_codes(self, origin="auto"):
         """Code the partners of ``self`` in scope (contacts give way to their company)."""

@@ -262,20 +262,30 @@ class ResPartner(models.Model):
     def _classification_scope_domain(self, company=None):
         """Commercial partners the administrator chose, never companies' or users' own;
         with ``company``, only those it may see (its own, its parents', shared ones)."""
-        raw = (
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(PARAM_SCOPE_DOMAIN, DEFAULT_SCOPE_DOMAIN)
-        )
         domain = [
             *COMMERCIAL_DOMAIN,
             *self._not_own_partners_domain(),
-            *self._domain_from_text(raw),
+            *self._classification_customers_domain(),
         ]
         if company:
             # as Odoo's multi-company rule on partners sees them from that company
             domain += ["|", ("company_id", "=", False), ("company_id", "parent_of", company.id)]
         return domain
+
+    @api.model
+    def _customer_code_customers_domain(self):
+        """Codes go to the partners the classification is for."""
+        return self._classification_customers_domain()
+
+    @api.model
+    def _classification_customers_domain(self):
+        """The partners chosen in Settings (by default: customers and prospects)."""
+        raw = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(PARAM_SCOPE_DOMAIN, DEFAULT_SCOPE_DOMAIN)
+        )
+        return self._domain_from_text(raw)
 
     def _reclassify(self, companies=None, origin="manual"):
         """Classify these partners (empty recordset: everyone in scope) in ``companies``.

@@ -32,8 +32,28 @@ class TestCodeScheme(CustomerCodeCase):
             self.Scheme.create({"name": "Bad", "pattern": "X{seq:3}", "validation_regex": "X(\\d"})
 
     def test_example_code(self):
-        scheme = self.Scheme.create({"name": "Class", "pattern": "{class}-{region}-{seq:4}"})
+        scheme = self.Scheme.create(
+            {"name": "Class", "pattern": "{class}-{region}-{seq:4}", "default_class_prefix": "P"}
+        )
         self.assertEqual(scheme.example_code, "S-BJ-0001")
+
+    def test_a_token_that_can_render_empty_needs_its_fallback(self):
+        """Else codes such as "-XX-0001" (no class yet, no default prefix)."""
+        with self.assertRaisesRegex(ValidationError, "Default Class Prefix"):
+            self.Scheme.create({"name": "Class", "pattern": "{class}-{region}-{seq:4}"})
+        with self.assertRaisesRegex(ValidationError, "Missing Region/Industry"):
+            self.Scheme.create(
+                {"name": "Region", "pattern": "R-{region}-{seq:4}", "missing_value": " "}
+            )
+        scheme = self.Scheme.create(
+            {"name": "Class", "pattern": "{class}-{seq:4}", "default_class_prefix": "P"}
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "Default Class Prefix"),
+            self.env.cr.savepoint(),
+        ):
+            scheme.default_class_prefix = False
+        self.assertEqual(scheme.default_class_prefix, "P")
         self.assertEqual(self.scheme.example_code, self.expected(1))
 
     def test_form(self):

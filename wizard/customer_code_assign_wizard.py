@@ -4,6 +4,8 @@ from ..models.res_partner import BATCH_SIZE, PARAM_BULK_REQUESTED
 
 #: above this many partners the work goes to the scheduled action
 SYNC_LIMIT = 20000
+#: partners the wizard lists before it codes them
+PREVIEW_LIMIT = 80
 
 
 class CustomerCodeAssignWizard(models.TransientModel):
@@ -19,11 +21,40 @@ class CustomerCodeAssignWizard(models.TransientModel):
         help="Partners in scope, without a code, that a code scheme would code.",
     )
     in_background = fields.Boolean(compute="_compute_in_background")
+    partner_ids = fields.Many2many(
+        "res.partner",
+        compute="_compute_partner_ids",
+        string="Partners to Code",
+        help="The first of the partners that will receive a code, to check before.",
+    )
+
+    @api.model
+    def _candidates(self, limit=None):
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        return Partner.search(Partner._customer_code_candidates_domain(), limit=limit)
 
     @api.model
     def _default_candidate_count(self):
         Partner = self.env["res.partner"].with_context(active_test=False)
         return Partner.search_count(Partner._customer_code_candidates_domain())
+
+    @api.depends("candidate_count")
+    def _compute_partner_ids(self):
+        for wizard in self:
+            wizard.partner_ids = self._candidates(limit=PREVIEW_LIMIT)
+
+    def action_view_candidates(self):
+        """Every partner that will receive a code, in a list of its own."""
+        Partner = self.env["res.partner"]
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Partners to Code"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": Partner._customer_code_candidates_domain(),
+            "context": {"active_test": False},
+        }
 
     @api.depends("candidate_count")
     def _compute_in_background(self):
