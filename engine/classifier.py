@@ -28,6 +28,14 @@ def _plain(source, **params):
     return source % params if params else source
 
 
+def _number(value):
+    """``value`` as a number, or None when it is not one."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class Condition:
     """``indicator operator value``; ``value_to`` for between, ``values`` for in."""
@@ -44,10 +52,16 @@ class Condition:
         compare = _COMPARE.get(op)
         if compare:
             return actual is not None and compare(actual, self.value)
+        if actual is None:
+            # a missing value matches no condition, ≠ included
+            return False
         if op == "in":
+            if isinstance(actual, int | float) and not isinstance(actual, bool):
+                # numbers compare as numbers: 3 is in "3.0, 4"
+                return any(_number(value) == actual for value in self.values)
             return actual in self.values or str(actual) in self.values
         if op in ("=", "!="):
-            equal = actual == self.value or (actual is not None and str(actual) == str(self.value))
+            equal = actual == self.value or str(actual) == str(self.value)
             return equal if op == "=" else not equal
         # between
         return actual is not None and self.value <= actual <= self.value_to

@@ -23,6 +23,7 @@ later, and a run that fails is noted on its company's standard without stopping 
 import logging
 from collections import Counter, namedtuple
 
+import pytz
 from markupsafe import Markup, escape
 from psycopg2 import errors as pg_errors
 
@@ -36,6 +37,9 @@ from . import bulk_sql, indicator_sql
 PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
 PARAM_REVIEW_MODE = "customer_classification.review_mode"
 PARAM_WINDOW = "customer_classification.window_months"
+PARAM_TIMEZONE = "customer_classification.timezone"
+DEFAULT_WINDOW = 12
+MAX_WINDOW = 120
 #: indicator kinds counted over a window of months
 WINDOW_KINDS = (*indicator_sql.SALES_KINDS, "complaint_count")
 #: value of a sales indicator for a partner without any sale
@@ -52,6 +56,17 @@ CONCURRENCY_ERRORS = (
 )
 
 _logger = logging.getLogger(__name__)
+
+#: the junk settings already warned about, once per process
+_WARNED = set()
+
+
+def _warn_once(message, *args):
+    """A setting read from a system parameter holds junk: say so once, use the default."""
+    if (message, args) not in _WARNED:
+        _WARNED.add((message, args))
+        _logger.warning(message, *args)
+
 
 #: a partner whose effective class changed in a company (``old_class_id`` None: its first)
 ClassChange = namedtuple("ClassChange", "partner_id old_class_id new_class_id")
@@ -144,7 +159,7 @@ class CustomerClassification(models.Model):
                 continue  # an inconsistent standard: nothing to explain until it is fixed
             if standard is None:
                 continue
-            today = fields.Date.context_today(self.with_company(company))
+            today = engine._today()
             values = engine._indicator_values(company, results.partner_id.ids, today)
             for result in results:
                 indicators = values[result.partner_id.id]
@@ -236,6 +251,45 @@ class CustomerClassification(models.Model):
         return self.env["ir.config_parameter"].sudo().get_param(key, default)
 
     @api.model
+    def _window_months(self):
+        """The Evaluation Window of the Settings: 1 to 120 months (12 when unreadable)."""
+        raw = self._param(PARAM_WINDOW, DEFAULT_WINDOW)
+        try:
+            months = int(raw)
+        except (TypeError, ValueError):
+            months = 0
+        if not 1 <= months <= MAX_WINDOW:
+            _warn_once(
+                "The evaluation window %r is not 1 to %s months: %s months are used.",
+                raw,
+                MAX_WINDOW,
+                DEFAULT_WINDOW,
+            )
+            return DEFAULT_WINDOW
+        return months
+
+    @api.model
+    def _timezone(self):
+        """The timezone of the engine's calendar: the Settings', else the scheduled
+        action user's, else UTC. Manual and scheduled runs share it."""
+        tz = self._param(PARAM_TIMEZONE, False)
+        if not tz:
+            cron = self.env.ref(
+                "customer_classification.ir_cron_reclassify", raise_if_not_found=False
+            )
+            tz = (cron and cron.sudo().user_id.tz) or "UTC"
+        if tz not in pytz.all_timezones_set:
+            _warn_once("The timezone %r of the classification is unknown: UTC is used.", tz)
+            return "UTC"
+        return tz
+
+    @api.model
+    def _today(self):
+        """Today's date in the engine's calendar (:meth:`_timezone`)."""
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(pytz.timezone(self._timezone())).date()
+
+    @api.model
     def _indicator_values(self, company, partner_ids, date_to):
         """``{partner_id: {indicator code: value}}`` for every active indicator."""
         return self._indicator_data(company, partner_ids, date_to)[0]
@@ -245,19 +299,22 @@ class CustomerClassification(models.Model):
         """:meth:`_indicator_values`, and ``{partner_id: revenue}`` over the default window."""
         # a few dozen indicators at most; read once into plain tuples for the loop below
         indicators = self.env["customer.indicator"].search([])  # pylint: disable=no-search-all
-        specs = [(i.code, i.kind, i.window_months, i.field_id.name) for i in indicators]
+        default_window = self._window_months()
+        specs = [
+            (i.code, i.kind, i.window_months or default_window, i.field_id.name) for i in indicators
+        ]
         source = self._param(PARAM_REVENUE_SOURCE, "invoice")
-        default_window = int(self._param(PARAM_WINDOW, 12) or 12)
+        tz = self._timezone()
         windows = {default_window} | {
             months for _c, kind, months, _f in specs if kind in WINDOW_KINDS
         }
         sales, complaints = {}, {}
         for months in windows:
             sales[months] = indicator_sql.sales_indicators(
-                self.env, company, partner_ids, date_to, months, source
+                self.env, company, partner_ids, date_to, months, source, tz
             )
             complaints[months] = indicator_sql.complaint_indicators(
-                self.env, company, partner_ids, date_to, months
+                self.env, company, partner_ids, date_to, months, tz
             )
         overdue = indicator_sql.overdue_indicators(self.env, company, partner_ids, date_to)
         field_names = [fname for _c, kind, _m, fname in specs if kind == "partner_field"]
@@ -361,7 +418,7 @@ class CustomerClassification(models.Model):
             return stats  # this company has no standard in force: nothing to classify with
         # the indicators read invoices, orders, complaints and partners in SQL
         self.env.flush_all()
-        today = fields.Date.context_today(self.with_company(company))
+        today = self._today()
         values = self._indicator_values(company, partners.ids, today)
         existing = self._existing(company, partners.ids)
         review = bool(self._param(PARAM_REVIEW_MODE, False))

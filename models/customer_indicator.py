@@ -19,10 +19,9 @@ KINDS = [
     ("partner_field", "Partner field"),
 ]
 #: kinds whose thresholds can never be negative (amounts, counts, durations)
+# revenue and average order are net of refunds: below zero when refunds exceed invoices
 NON_NEGATIVE_KINDS = {
-    "revenue",
     "order_count",
-    "avg_order_value",
     "days_since_last_order",
     "relationship_years",
     "lifetime_orders",
@@ -57,9 +56,8 @@ class CustomerIndicator(models.Model):
     unit = fields.Char(help="Shown next to the value, e.g. CNY, %, days.")
     window_months = fields.Integer(
         string="Window (months)",
-        default=12,
-        required=True,
-        help="Evaluation window for the measures that use one (revenue, orders, complaints).",
+        help="Evaluation window of the measures that use one (revenue, orders, complaints), "
+        "from 1 to 120 months; empty (0): the Evaluation Window of the Settings.",
     )
     field_id = fields.Many2one(
         "ir.model.fields",
@@ -74,7 +72,12 @@ class CustomerIndicator(models.Model):
 
     _sql_constraints = [
         ("code_uniq", "UNIQUE(code)", "An indicator code must be unique."),
-        ("window_positive", "CHECK(window_months > 0)", "The window must be at least a month."),
+        (
+            "window_range",
+            "CHECK(window_months >= 0 AND window_months <= 120)",
+            "The window of an indicator is 1 to 120 months (0: the Evaluation Window of "
+            "the Settings).",
+        ),
     ]
 
     @api.depends("kind", "field_id")

@@ -34,12 +34,17 @@ def _window(date_to, months):
     return date_to - relativedelta(months=months), date_to
 
 
-def _sales_source(env, company, revenue_source):
+def _local_date(column, tz):
+    """The date of a UTC datetime ``column`` in the engine's timezone ``tz``."""
+    return SQL("((%s AT TIME ZONE 'UTC') AT TIME ZONE %s)::date", column, tz)
+
+
+def _sales_source(env, company, revenue_source, tz="UTC"):
     """A SQL relation ``(partner_id, doc_date, amount, is_order)`` of sales documents."""
     if revenue_source == "sale_order":
         return SQL(
             """
-            SELECT p.commercial_partner_id AS partner_id, so.date_order::date AS doc_date,
+            SELECT p.commercial_partner_id AS partner_id, %(date)s AS doc_date,
                    so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1) AS amount,
                    TRUE AS is_order
               FROM sale_order so
@@ -47,6 +52,7 @@ def _sales_source(env, company, revenue_source):
              WHERE so.state = 'sale' AND so.company_id = %(company)s
             """,
             company=company.id,
+            date=_local_date(SQL.identifier("so", "date_order"), tz),
         )
     return SQL(
         """
@@ -60,7 +66,7 @@ def _sales_source(env, company, revenue_source):
     )
 
 
-def sales_indicators(env, company, partner_ids, date_to, months, revenue_source):
+def sales_indicators(env, company, partner_ids, date_to, months, revenue_source, tz="UTC"):
     """Revenue, growth, orders, average order, recency, relationship and trend.
 
     One pass over the partners' documents: the window sums, counts and dates, and the
@@ -68,7 +74,7 @@ def sales_indicators(env, company, partner_ids, date_to, months, revenue_source)
     """
     date_from, _to = _window(date_to, months)
     prev_from = date_from - relativedelta(months=months)
-    source = _sales_source(env, company, revenue_source)
+    source = _sales_source(env, company, revenue_source, tz)
     month_starts = _last_months(date_to)
     monthly_sums = SQL(", ").join(
         SQL(
@@ -156,7 +162,7 @@ def overdue_indicators(env, company, partner_ids, date_to):
     return {pid: {"overdue_amount": round(float(amount or 0.0), 2)} for pid, amount in rows}
 
 
-def complaint_indicators(env, company, partner_ids, date_to, months):
+def complaint_indicators(env, company, partner_ids, date_to, months, tz="UTC"):
     """Tracking records of type complaint in the window."""
     date_from, _to = _window(date_to, months)
     rows = env.execute_query(
@@ -166,12 +172,13 @@ def complaint_indicators(env, company, partner_ids, date_to, months):
               FROM customer_tracking_record t
              WHERE t.record_type = 'complaint' AND t.company_id = %(company)s
                AND t.commercial_partner_id = ANY(%(partners)s::int[])
-               AND t.date::date > %(from)s AND t.date::date <= %(to)s
+               AND %(date)s > %(from)s AND %(date)s <= %(to)s
           GROUP BY 1
             """,
             company=company.id,
             partners=bulk_sql.array(partner_ids),
             to=date_to,
+            date=_local_date(SQL.identifier("t", "date"), tz),
             **{"from": date_from},
         )
     )

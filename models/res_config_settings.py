@@ -1,12 +1,26 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .customer_classification import PARAM_REVENUE_SOURCE, PARAM_REVIEW_MODE, PARAM_WINDOW
+from odoo.addons.base.models.res_partner import _tz_get
+
+from .customer_classification import (
+    MAX_WINDOW,
+    PARAM_REVENUE_SOURCE,
+    PARAM_REVIEW_MODE,
+    PARAM_TIMEZONE,
+    PARAM_WINDOW,
+)
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
 from .res_partner_classification import DEFAULT_SCOPE_DOMAIN, PARAM_SCOPE_DOMAIN
 
 #: settings that every evaluation reads
-ENGINE_PARAMS = (PARAM_WINDOW, PARAM_REVENUE_SOURCE, PARAM_REVIEW_MODE, PARAM_SCOPE_DOMAIN)
+ENGINE_PARAMS = (
+    PARAM_WINDOW,
+    PARAM_REVENUE_SOURCE,
+    PARAM_REVIEW_MODE,
+    PARAM_SCOPE_DOMAIN,
+    PARAM_TIMEZONE,
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -49,6 +63,14 @@ class ResConfigSettings(models.TransientModel):
         default="invoice",
         required=True,
         config_parameter=PARAM_REVENUE_SOURCE,
+    )
+    classification_timezone = fields.Selection(
+        _tz_get,
+        string="Calendar Timezone",
+        config_parameter=PARAM_TIMEZONE,
+        help="The timezone of the classification's calendar: which day is today, and on "
+        "which day an order or a complaint falls, for manual and scheduled runs alike. "
+        "Empty: the timezone of the user of the scheduled action.",
     )
     classification_review_mode = fields.Boolean(
         string="Review Class Changes",
@@ -114,8 +136,10 @@ class ResConfigSettings(models.TransientModel):
     @api.constrains("classification_window_months")
     def _check_classification_window(self):
         for settings in self:
-            if settings.classification_window_months <= 0:
-                raise ValidationError(self.env._("The evaluation window is at least one month."))
+            if not 1 <= settings.classification_window_months <= MAX_WINDOW:
+                raise ValidationError(
+                    self.env._("The evaluation window is 1 to %(max)s months.", max=MAX_WINDOW)
+                )
 
     @api.constrains("classification_scope_domain")
     def _check_classification_scope_domain(self):

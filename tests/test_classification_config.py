@@ -158,7 +158,9 @@ class TestConfiguration(ClassificationCase):
             Condition.create(
                 {
                     "level_id": level.id,
-                    "indicator_id": self.revenue.id,
+                    "indicator_id": self.env.ref(
+                        "customer_classification.indicator_order_count"
+                    ).id,
                     "operator": ">=",
                     "value": -1,
                 }
@@ -349,5 +351,6 @@ class TestConfiguration(ClassificationCase):
         Settings = self.env["res.config.settings"]
         with self.assertRaisesRegex(ValidationError, "not valid"):
             Settings.create({"classification_scope_domain": "[('nope', '=', 1)]"})
-        with self.assertRaisesRegex(ValidationError, "at least one month"):
-            Settings.create({"classification_window_months": 0})
+        for months in (0, 121, 24_000):
+            with self.assertRaisesRegex(ValidationError, "1 to 120 months"):
+                Settings.create({"classification_window_months": months})

@@ -82,7 +82,8 @@ class TestClassifier(TestCase):
 
     def test_missing_value_never_matches_a_comparison(self):
         self.assertFalse(cl.Condition("growth", ">=", 0).matches({"growth": None}))
-        self.assertTrue(cl.Condition("growth", "!=", 5).matches({}))
+        # a missing value is not "different from 5": it is unknown
+        self.assertFalse(cl.Condition("growth", "!=", 5).matches({}))
 
     def test_between_is_inclusive(self):
         cond = cl.Condition("x", "between", 1, 2)

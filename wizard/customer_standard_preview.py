@@ -44,7 +44,7 @@ class CustomerStandardPreview(models.TransientModel):
         active = self.env["customer.standard"]._active_for(company)
         before = Classification._standard(company)
         after = standard._to_engine()
-        today = fields.Date.context_today(self.with_company(company))
+        today = self.env["customer.classification"].sudo()._today()
         partners = self.env["res.partner"]._classification_partners(company)
         # per cell (class before, class after): its customers, their scores and revenue
         cells = {}
