@@ -1,4 +1,5 @@
 from . import customer_append_only_mixin
+from . import customer_input_mixin
 from . import customer_standard_mixin
 from . import customer_standard
 from . import customer_code_history

@@ -15,6 +15,8 @@ class CustomerClass(models.Model):
     """A customer class and the strategy that goes with it."""
 
     _name = "customer.class"
+    _inherit = ["customer.input.mixin"]
+    _input_ranges = {"followup_interval_days": (0, 3650), "response_hours": (0, 8760)}
     _description = "Customer Class"
     _order = "sequence, id"
 
@@ -75,7 +77,8 @@ class CustomerClassRule(models.Model):
     """Ordered rule: levels, score range and indicator conditions -> class."""
 
     _name = "customer.class.rule"
-    _inherit = ["customer.standard.mixin"]
+    _inherit = ["customer.standard.mixin", "customer.input.mixin"]
+    _input_ranges = {"score_min": (0, 100), "score_max": (0, 100)}
     _description = "Customer Class Rule"
     _order = "standard_id, sequence, id"
 

@@ -304,6 +304,9 @@ class CustomerClassification(models.Model):
             (i.code, i.kind, i.window_months or default_window, i.field_id.name) for i in indicators
         ]
         source = self._param(PARAM_REVENUE_SOURCE, "invoice")
+        if source not in ("invoice", "sale_order"):
+            _warn_once("The revenue source %r is unknown: posted invoices are used.", source)
+            source = "invoice"
         tz = self._timezone()
         windows = {default_window} | {
             months for _c, kind, months, _f in specs if kind in WINDOW_KINDS
@@ -317,7 +320,20 @@ class CustomerClassification(models.Model):
                 self.env, company, partner_ids, date_to, months, tz
             )
         overdue = indicator_sql.overdue_indicators(self.env, company, partner_ids, date_to)
-        field_names = [fname for _c, kind, _m, fname in specs if kind == "partner_field"]
+        partner_fields = self.env["res.partner"]._fields
+        missing = {
+            code
+            for code, kind, _m, fname in specs
+            if kind == "partner_field"
+            and (not fname or fname not in partner_fields or not partner_fields[fname].store)
+        }
+        for code in sorted(missing):
+            _warn_once("The indicator %r reads a partner field that does not exist: skipped.", code)
+        field_names = [
+            fname
+            for code, kind, _m, fname in specs
+            if kind == "partner_field" and code not in missing
+        ]
         partner_values = indicator_sql.partner_indicators(self.env, partner_ids, field_names)
         empty = {}
         values = {}

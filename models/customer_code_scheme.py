@@ -20,6 +20,7 @@ class CustomerCodeScheme(models.Model):
     """
 
     _name = "customer.code.scheme"
+    _inherit = ["customer.input.mixin"]
     _description = "Customer Code Scheme"
     _order = "sequence, id"
     _check_company_auto = True
@@ -121,7 +122,7 @@ class CustomerCodeScheme(models.Model):
     def _check_domain(self):
         for scheme in self:
             try:
-                self.env["res.partner"]._search(scheme._get_domain())
+                self.env["res.partner"]._check_domain_text(scheme.domain)
             except Exception as err:
                 raise ValidationError(
                     self.env._(

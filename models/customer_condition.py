@@ -21,7 +21,7 @@ class CustomerCondition(models.Model):
     """``indicator operator value``, on a dimension level or a class rule."""
 
     _name = "customer.condition"
-    _inherit = ["customer.standard.mixin"]
+    _inherit = ["customer.standard.mixin", "customer.input.mixin"]
     _description = "Classification Condition"
     _order = "sequence, id"
 
@@ -64,6 +64,23 @@ class CustomerCondition(models.Model):
             if problem:
                 raise ValidationError(problem)
 
+    def _unusable_indicator_problem(self):
+        """An archived indicator; in a draft, a partner field that no longer exists (a
+        standard in force goes on without it: runs skip the indicator and log it once)."""
+        indicator = self.indicator_id
+        if not indicator.active:
+            return self.env._("The indicator %(indicator)s is archived.", indicator=indicator.name)
+        if (
+            indicator.kind == "partner_field"
+            and not indicator._partner_field()
+            and "active" not in self._standards().mapped("state")
+        ):
+            return self.env._(
+                "The indicator %(indicator)s reads a partner field that does not exist (any more).",
+                indicator=indicator.name,
+            )
+        return None
+
     def _problem(self):
         """Why this condition cannot be evaluated (an operator or value that does not fit
         its indicator), or None."""
@@ -71,8 +88,9 @@ class CustomerCondition(models.Model):
         indicator = self.indicator_id
         if not indicator:
             return self.env._("A condition has no indicator.")
-        if not indicator.active:
-            return self.env._("The indicator %(indicator)s is archived.", indicator=indicator.name)
+        unusable = self._unusable_indicator_problem()
+        if unusable:
+            return unusable
         try:
             classifier.check_condition(
                 self.operator,

@@ -14,7 +14,8 @@ class CustomerDimension(models.Model):
     """
 
     _name = "customer.dimension"
-    _inherit = ["customer.standard.mixin"]
+    _inherit = ["customer.standard.mixin", "customer.input.mixin"]
+    _input_ranges = {"weight": (0, 100)}
     _description = "Classification Dimension"
     _order = "standard_id, sequence, id"
 
@@ -69,7 +70,8 @@ class CustomerDimension(models.Model):
 
 class CustomerDimensionLevel(models.Model):
     _name = "customer.dimension.level"
-    _inherit = ["customer.standard.mixin"]
+    _inherit = ["customer.standard.mixin", "customer.input.mixin"]
+    _input_ranges = {"points": (0, 100)}
     _description = "Dimension Level"
     _order = "dimension_id, sequence, id"
 

@@ -42,6 +42,8 @@ class CustomerIndicator(models.Model):
     """A measure computed for all partners at once (see ``models/indicator_sql.py``)."""
 
     _name = "customer.indicator"
+    _inherit = ["customer.input.mixin"]
+    _input_ranges = {"window_months": (0, 120)}
     _description = "Classification Indicator"
     _order = "sequence, id"
 
@@ -62,7 +64,9 @@ class CustomerIndicator(models.Model):
     field_id = fields.Many2one(
         "ir.model.fields",
         string="Partner Field",
-        ondelete="cascade",
+        # a field removed (its module uninstalled) leaves the indicator without one: runs
+        # skip it and drafts report it, rather than losing the indicator and its conditions
+        ondelete="set null",
         domain="[('model', '=', 'res.partner'), ('store', '=', True), "
         "('ttype', 'in', ('integer', 'float', 'monetary', 'boolean', 'selection'))]",
         help="For partner field indicators: the numeric or selection field to read.",
@@ -128,7 +132,17 @@ class CustomerIndicator(models.Model):
         return self.code
 
     def write(self, vals):
+        meaning = {"code", "kind", "field_id"} & set(vals)
+        if meaning:
+            # a standard in force never changes under its feet
+            self._check_not_used(self)
         res = super().write(vals)
+        if meaning:
+            # the drafts' conditions must still fit the indicator
+            conditions = (
+                self.env["customer.condition"].sudo().search([("indicator_id", "in", self.ids)])
+            )
+            conditions._check_condition()
         if {"code", "kind", "window_months", "field_id", "active"} & set(vals):
             # the values standards in force read changed: every company re-evaluates
             self.env["customer.standard"]._queue_company_runs("config")
@@ -157,6 +171,12 @@ class CustomerIndicator(models.Model):
                     indicator=", ".join(indicators.mapped("name")),
                 )
             )
+
+    def _partner_field(self):
+        """The stored partner field this indicator reads (None: it has none any more)."""
+        self.ensure_one()
+        field = self.env["res.partner"]._fields.get(self.field_id.name or "")
+        return field if field is not None and field.store else None
 
     @api.model
     def _user_sees_amounts(self):

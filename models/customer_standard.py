@@ -43,7 +43,7 @@ def strongest_origin(origins):
 class CustomerStandard(models.Model):
     _name = "customer.standard"
     _description = "Classification Standard"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.input.mixin"]
     _order = "company_id, version desc, id desc"
     _check_company_auto = True
 

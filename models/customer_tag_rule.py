@@ -12,7 +12,7 @@ class CustomerTagRule(models.Model):
     """
 
     _name = "customer.tag.rule"
-    _inherit = ["customer.standard.mixin"]
+    _inherit = ["customer.standard.mixin", "customer.input.mixin"]
     _description = "Customer Tag Rule"
     _order = "standard_id, sequence, id"
 

@@ -10,6 +10,7 @@ from .customer_classification import (
     PARAM_TIMEZONE,
     PARAM_WINDOW,
 )
+from .customer_input_mixin import check_input
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
 from .res_partner_classification import DEFAULT_SCOPE_DOMAIN, PARAM_SCOPE_DOMAIN
 
@@ -25,6 +26,10 @@ ENGINE_PARAMS = (
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
+    _input_ranges = {
+        "classification_window_months": (1, MAX_WINDOW),
+        "classification_interval_number": (1, 1000),
+    }
 
     customer_code_assignment = fields.Selection(
         [
@@ -145,8 +150,7 @@ class ResConfigSettings(models.TransientModel):
     def _check_classification_scope_domain(self):
         for settings in self:
             try:
-                Partner = self.env["res.partner"]
-                Partner._search(Partner._domain_from_text(settings.classification_scope_domain))
+                self.env["res.partner"]._check_domain_text(settings.classification_scope_domain)
             except Exception as err:
                 raise ValidationError(
                     self.env._(
@@ -154,6 +158,21 @@ class ResConfigSettings(models.TransientModel):
                         error=str(err),
                     )
                 ) from err
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_classification_input(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_classification_input(vals)
+        return super().write(vals)
+
+    def _check_classification_input(self, vals):
+        """This addon's settings get a clear error on junk, not a crash."""
+        ours = {name for name in vals if name.startswith(("classification_", "customer_code_"))}
+        check_input(self, vals, ours)
 
     def set_values(self):
         params = self.env["ir.config_parameter"].sudo()

@@ -117,6 +117,21 @@ class ResPartner(models.Model):
             raise ValueError(self.env._("a domain must be a list"))
         return list(domain)
 
+    @api.model
+    def _check_domain_text(self, text):
+        """Run a domain typed by an administrator once: one that parses but fails in SQL
+        (``[('id', '=', 'abc')]``) is refused now, not at the next run or invoice.
+        Raises ``ValueError`` with PostgreSQL's or the parser's words."""
+        if "\x00" in (text or ""):
+            raise ValueError(self.env._("the domain holds a NUL character"))
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                self.sudo().with_context(active_test=False).search_count(
+                    self._domain_from_text(text), limit=1
+                )
+        except psycopg2.Error as err:
+            raise ValueError(str(err.diag.message_primary or err)) from None
+
     # ------------------------------------------------------------------
     # Settings
     # ------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import logging
 from collections import Counter
 from datetime import timedelta
 
@@ -9,6 +10,11 @@ from . import bulk_sql
 from .customer_classification import BUSY, FAILED
 from .customer_standard import RUN_DONE
 from .res_partner import BATCH_SIZE, COMMERCIAL_DOMAIN
+
+_logger = logging.getLogger(__name__)
+
+#: domains of classified partners read from the system parameter: whether they work
+_CHECKED_DOMAINS = {}
 
 #: a run that found its company busy tries again after this delay
 RETRY_DELAY = timedelta(minutes=1)
@@ -279,13 +285,30 @@ class ResPartner(models.Model):
 
     @api.model
     def _classification_customers_domain(self):
-        """The partners chosen in Settings (by default: customers and prospects)."""
+        """The partners chosen in Settings (by default: customers and prospects).
+
+        Settings check the domain when it is saved; a system parameter holding junk
+        falls back to the default, with one warning, instead of failing every run,
+        every new customer and every posted invoice.
+        """
         raw = (
             self.env["ir.config_parameter"]
             .sudo()
             .get_param(PARAM_SCOPE_DOMAIN, DEFAULT_SCOPE_DOMAIN)
         )
-        return self._domain_from_text(raw)
+        if raw not in _CHECKED_DOMAINS:
+            try:
+                self._check_domain_text(raw)
+                _CHECKED_DOMAINS[raw] = True
+            except Exception as err:
+                _CHECKED_DOMAINS[raw] = False
+                _logger.warning(
+                    "The domain of classified partners %r is not valid (%s): the default "
+                    "one is used.",
+                    raw,
+                    err,
+                )
+        return self._domain_from_text(raw if _CHECKED_DOMAINS[raw] else DEFAULT_SCOPE_DOMAIN)
 
     def _reclassify(self, companies=None, origin="manual"):
         """Classify these partners (empty recordset: everyone in scope) in ``companies``.

@@ -206,5 +206,5 @@ class TestBoardTagsChatter(ClassificationCase):
         settings.classification_interval_number = 0
         with self.assertRaises(ValidationError) as caught:
             settings.save()
-        self.assertIn("at least", str(caught.exception))
+        self.assertIn("out of range", str(caught.exception))
         self.assertEqual(cron.interval_number, 2)

@@ -352,5 +352,5 @@ class TestConfiguration(ClassificationCase):
         with self.assertRaisesRegex(ValidationError, "not valid"):
             Settings.create({"classification_scope_domain": "[('nope', '=', 1)]"})
         for months in (0, 121, 24_000):
-            with self.assertRaisesRegex(ValidationError, "1 to 120 months"):
+            with self.assertRaisesRegex(ValidationError, "out of range .1 to 120"):
                 Settings.create({"classification_window_months": months})

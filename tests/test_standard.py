@@ -168,11 +168,13 @@ class TestStandardDocument(ClassificationCase):
         self.env["customer.condition"].create(
             {"rule_id": last.id, "indicator_id": spend.id, "operator": ">=", "value": 5}
         )
-        spend.kind = "industry_risk"
-        self.assertIn(
-            f"In the rule {last.name}: Spend: The operator >= needs a numeric indicator.",
-            draft.problems,
-        )
+        # another kind that the condition no longer fits: refused, nothing changes
+        with (
+            self.assertRaisesRegex(ValidationError, "needs a numeric indicator"),
+            self.env.cr.savepoint(),
+        ):
+            spend.kind = "industry_risk"
+        self.assertEqual(spend.kind, "revenue")
         spend.active = False
         self.assertIn("The indicator Spend is archived.", draft.problems)
         with self.assertRaisesRegex(ValidationError, "Value contribution"):
