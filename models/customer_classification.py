@@ -269,6 +269,15 @@ class CustomerClassification(models.Model):
         return months
 
     @api.model
+    def _revenue_source(self):
+        """Posted invoices or confirmed orders (invoices when the parameter is junk)."""
+        source = self._param(PARAM_REVENUE_SOURCE, "invoice")
+        if source not in ("invoice", "sale_order"):
+            _warn_once("The revenue source %r is unknown: posted invoices are used.", source)
+            return "invoice"
+        return source
+
+    @api.model
     def _timezone(self):
         """The timezone of the engine's calendar: the Settings', else the scheduled
         action user's, else UTC. Manual and scheduled runs share it."""
@@ -303,10 +312,7 @@ class CustomerClassification(models.Model):
         specs = [
             (i.code, i.kind, i.window_months or default_window, i.field_id.name) for i in indicators
         ]
-        source = self._param(PARAM_REVENUE_SOURCE, "invoice")
-        if source not in ("invoice", "sale_order"):
-            _warn_once("The revenue source %r is unknown: posted invoices are used.", source)
-            source = "invoice"
+        source = self._revenue_source()
         tz = self._timezone()
         windows = {default_window} | {
             months for _c, kind, months, _f in specs if kind in WINDOW_KINDS

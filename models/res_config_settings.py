@@ -108,17 +108,6 @@ class ResConfigSettings(models.TransientModel):
         cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
         return cron.sudo() if cron else cron
 
-    @api.model
-    def get_values(self):
-        res = super().get_values()
-        cron = self._classification_cron()
-        if cron:
-            res.update(
-                classification_interval_number=cron.interval_number,
-                classification_interval_type=cron.interval_type,
-            )
-        return res
-
     @api.constrains("classification_interval_number")
     def _check_classification_interval(self):
         for settings in self:
@@ -173,6 +162,26 @@ class ResConfigSettings(models.TransientModel):
         """This addon's settings get a clear error on junk, not a crash."""
         ours = {name for name in vals if name.startswith(("classification_", "customer_code_"))}
         check_input(self, vals, ours)
+
+    @api.model
+    def get_values(self):
+        """The engine's settings as it reads them: junk in a system parameter shows the
+        value in use (the default), not a Settings screen that fails to open; the schedule
+        is the scheduled action's."""
+        res = super().get_values()
+        cron = self._classification_cron()
+        if cron:
+            res.update(
+                classification_interval_number=cron.interval_number,
+                classification_interval_type=cron.interval_type,
+            )
+        engine = self.env["customer.classification"].sudo()
+        res["classification_window_months"] = engine._window_months()
+        res["classification_revenue_source"] = engine._revenue_source()
+        stored_tz = engine._param(PARAM_TIMEZONE, False)
+        res["classification_timezone"] = stored_tz if stored_tz == engine._timezone() else False
+        res["classification_scope_domain"] = self.env["res.partner"]._classification_scope_text()
+        return res
 
     def set_values(self):
         params = self.env["ir.config_parameter"].sudo()

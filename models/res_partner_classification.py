@@ -285,6 +285,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _classification_customers_domain(self):
+        """The partners chosen in Settings, as a domain."""
+        return self._domain_from_text(self._classification_scope_text())
+
+    @api.model
+    def _classification_scope_text(self):
         """The partners chosen in Settings (by default: customers and prospects).
 
         Settings check the domain when it is saved; a system parameter holding junk
@@ -308,7 +313,7 @@ class ResPartner(models.Model):
                     raw,
                     err,
                 )
-        return self._domain_from_text(raw if _CHECKED_DOMAINS[raw] else DEFAULT_SCOPE_DOMAIN)
+        return raw if _CHECKED_DOMAINS[raw] else DEFAULT_SCOPE_DOMAIN
 
     def _reclassify(self, companies=None, origin="manual"):
         """Classify these partners (empty recordset: everyone in scope) in ``companies``.
