@@ -60,18 +60,21 @@ class CustomerCondition(models.Model):
     @api.constrains("indicator_id", "operator", "value", "value_to", "value_text")
     def _check_condition(self):
         for cond in self:
-            problem = cond._problem()
+            # a field gone with its module is reported in the draft, not refused: the new
+            # version that replaces the condition must be possible
+            problem = cond._problem(check_field=False)
             if problem:
                 raise ValidationError(problem)
 
-    def _unusable_indicator_problem(self):
+    def _unusable_indicator_problem(self, check_field=True):
         """An archived indicator; in a draft, a partner field that no longer exists (a
         standard in force goes on without it: runs skip the indicator and log it once)."""
         indicator = self.indicator_id
         if not indicator.active:
             return self.env._("The indicator %(indicator)s is archived.", indicator=indicator.name)
         if (
-            indicator.kind == "partner_field"
+            check_field
+            and indicator.kind == "partner_field"
             and not indicator._partner_field()
             and "active" not in self._standards().mapped("state")
         ):
@@ -81,14 +84,14 @@ class CustomerCondition(models.Model):
             )
         return None
 
-    def _problem(self):
+    def _problem(self, check_field=True):
         """Why this condition cannot be evaluated (an operator or value that does not fit
         its indicator), or None."""
         self.ensure_one()
         indicator = self.indicator_id
         if not indicator:
             return self.env._("A condition has no indicator.")
-        unusable = self._unusable_indicator_problem()
+        unusable = self._unusable_indicator_problem(check_field)
         if unusable:
             return unusable
         try:
