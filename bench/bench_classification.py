@@ -231,7 +231,8 @@ def naive_classify(env, partner, run):
         existing.write(vals)
     else:
         Result.create(dict(vals, partner_id=partner.id, company_id=company.id))
-    partner.write({"customer_class_id": result.class_id, "classification_score": result.score})
+    # the ORM refuses these columns (the engine's only): its own writer, one partner at a time
+    partner._write_classification_columns(company, [(partner.id, result.class_id, result.score)])
     env["customer.classification.history"].sudo().create(history)
     return same
 

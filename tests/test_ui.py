@@ -1,4 +1,8 @@
+from odoo import fields
 from odoo.tests import HttpCase, tagged
+
+from ..models.customer_classification import PARAM_REVIEW_MODE
+from .common_classification import ClassificationCase
 
 
 @tagged("post_install", "-at_install")
@@ -48,3 +52,32 @@ class TestUi(HttpCase):
         )
         self.assertEqual(complaint.record_type, "complaint")
         self.assertEqual(complaint.user_id, self.env.ref("base.user_demo"))
+
+    def test_reject_tour(self):
+        """Review mode: a Manager rejects a proposal from the board and says why."""
+        self.env["ir.config_parameter"].sudo().set_param(PARAM_REVIEW_MODE, True)
+        # the invoices of the engine's tests, as they make them
+        self.product = self.env["product.product"].create({"name": "Machine"})
+        self.today = fields.Date.context_today(self.env["res.partner"])
+        partner = self.env["res.partner"].create(
+            {"name": "Tour Proposal Ltd", "is_company": True, "customer_rank": 1}
+        )
+        ClassificationCase.invoice(self, partner, 100)
+        partner._reclassify()
+        ClassificationCase.invoice(self, partner, 700_000)
+        partner._reclassify(origin="schedule")
+        result = partner.classification_id
+        potential = self.env.ref("customer_classification.class_potential")
+        self.assertEqual(result.proposed_class_id, potential)
+        self.start_tour(
+            "/odoo/action-customer_classification.customer_classification_action_review",
+            "customer_classification_reject_tour",
+            login="admin",
+        )
+        result.invalidate_recordset()
+        self.assertEqual(result.rejected_class_id, potential)
+        self.assertFalse(result.proposed_class_id)
+        history = self.env["customer.classification.history"].search(
+            [("partner_id", "=", partner.id)], limit=1
+        )
+        self.assertIn("A one-off order: not growing", history.reason)

@@ -185,3 +185,27 @@ registry.category("web_tour.tours").add("customer_classification_complaint_tour"
         },
     ],
 });
+
+/* A Manager rejects a proposal of the engine, and says why (review mode). */
+registry.category("web_tour.tours").add("customer_classification_reject_tour", {
+    url: "/odoo/action-customer_classification.customer_classification_action_review",
+    steps: () => [
+        {
+            trigger:
+                ".o_kanban_record:contains('Tour Proposal Ltd') button[name=action_reject_proposal]",
+            content: "Reject the engine's proposal",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=reason] textarea",
+            content: "Say why",
+            run: "edit A one-off order: not growing",
+        },
+        {trigger: ".modal button[name=action_reject]", run: "click"},
+        {
+            trigger:
+                "body:not(:has(.modal)) .o_kanban_view:not(:has(.o_kanban_record:contains('Tour Proposal Ltd')))",
+            content: "Nothing waits for a decision on it any more",
+        },
+    ],
+});
