@@ -160,7 +160,7 @@ class TestConcurrentRuns(TransactionCase):
             late.execute_query(SQL("SELECT 1"))  # its snapshot is taken here
             stats = env["res.partner"].browse(self.partner_ids)._reclassify()
             self.assertEqual(stats["evaluated"], len(self.partner_ids))
-            env.cr.commit()
+            env.cr.commit()  # pylint: disable=invalid-commit (a worker's transaction ends)
             stats = late["res.partner"].browse(self.partner_ids)._reclassify()
             self.assertEqual(stats["postponed"], len(self.partner_ids))
             self.assertFalse(stats["evaluated"])
@@ -227,7 +227,7 @@ class WorkerEnv:
     def __exit__(self, exc_type, exc, tb):
         try:
             if exc_type is None:
-                self.cr.commit()
+                self.cr.commit()  # pylint: disable=invalid-commit (a worker's transaction ends)
             else:
                 self.cr.rollback()
         finally:

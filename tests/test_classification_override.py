@@ -125,7 +125,7 @@ class TestOverrideAndReview(ClassificationCase):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "A one-off order"})
         )
         wizard.action_reject()
