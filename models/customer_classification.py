@@ -149,6 +149,7 @@ class CustomerClassification(models.Model):
         (without money figures for users who may not read invoices)."""
         self.explanation = False
         Indicator = self.env["customer.indicator"]
+        hidden = Indicator._hidden_amount_codes()
         # the user reads these results already; the engine reads its configuration
         engine = self.sudo()
         for company in self.company_id:
@@ -169,7 +170,7 @@ class CustomerClassification(models.Model):
                 for dim, row in zip(standard.dimensions, data["dimensions"], strict=True):
                     row["values"] = {key: indicators.get(key) for key in dim.indicator_keys()}
                 result.explanation = Indicator._without_amounts(
-                    dict(data, class_id=evaluation.class_id)
+                    dict(data, class_id=evaluation.class_id), hidden
                 )
 
     @api.depends("explanation", "computed_class_id")
@@ -830,18 +831,7 @@ class CustomerClassification(models.Model):
             if "class_id" in vals and vals["class_id"] != result.class_id.id
         ]
         for result, vals in changes:
-            history.append(
-                {
-                    "partner_id": result.partner_id.id,
-                    "old_class_id": result.class_id.id,
-                    "new_class_id": vals.get("class_id", result.class_id.id),
-                    "old_score": result.score,
-                    "new_score": vals.get("score", result.score),
-                    # the whole evaluation, whoever decides: the snapshot keeps the amounts
-                    "snapshot": result.sudo().explanation,
-                    "standard_id": result.standard_id.id,
-                }
-            )
+            history.append(result._manual_history_row(vals))
             result.sudo().write(vals)
         results = self.browse([result.id for result, _vals in changes])
         results._sync_partner_columns(company, {c.partner_id for c in class_changes})
@@ -849,6 +839,21 @@ class CustomerClassification(models.Model):
         results.partner_id.invalidate_recordset()
         self.env["customer.classification.history"].sudo()._log(company, history, "manual", reason)
         self._notify_class_changes(company, class_changes, "manual")
+
+    def _manual_history_row(self, vals, reason=None):
+        """The history row of a manager's decision ``vals`` on this result."""
+        self.ensure_one()
+        return {
+            "partner_id": self.partner_id.id,
+            "old_class_id": self.class_id.id,
+            "new_class_id": vals.get("class_id", self.class_id.id),
+            "old_score": self.score,
+            "new_score": vals.get("score", self.score),
+            # the whole evaluation, whoever decides: the snapshot keeps the amounts
+            "snapshot": self.sudo().explanation,
+            "standard_id": self.standard_id.id,
+            "reason": reason,
+        }
 
     def action_reject_proposal(self):
         """Review mode: keep the current classes; the Manager says why (a wizard)."""
@@ -876,20 +881,14 @@ class CustomerClassification(models.Model):
         for company in self.company_id:
             results = self.filtered(lambda r, c=company: r.company_id == c and r.proposed_class_id)
             history = [
-                {
-                    "partner_id": r.partner_id.id,
-                    "old_class_id": r.class_id.id,
-                    "new_class_id": r.class_id.id,
-                    "old_score": r.score,
-                    "new_score": r.score,
-                    "snapshot": r.sudo().explanation,
-                    "standard_id": r.standard_id.id,
-                    "reason": self.env._(
+                r._manual_history_row(
+                    {},
+                    self.env._(
                         "Proposal %(proposed)s rejected: %(reason)s",
                         proposed=r.proposed_class_id.name,
                         reason=reason.strip(),
                     ),
-                }
+                )
                 for r in results
             ]
             for result in results:

@@ -67,9 +67,10 @@ class CustomerClassificationHistory(models.Model):
     def _compute_snapshot_html(self):
         Indicator = self.env["customer.indicator"]
         Result = self.env["customer.classification"]
+        hidden = Indicator._hidden_amount_codes()
         for row in self:
             # read as the engine wrote it, shown as the user may see it
-            data = Indicator._without_amounts(row.sudo().snapshot)
+            data = Indicator._without_amounts(row.sudo().snapshot, hidden)
             row.snapshot_html = (
                 Result._explanation_table(data, row.company_id.currency_id) if data else False
             )

@@ -187,18 +187,25 @@ class CustomerIndicator(models.Model):
         )
 
     @api.model
-    def _without_amounts(self, data):
-        """``data`` (an explanation or a history snapshot) without the values of money
-        indicators, unless the user may read invoices."""
-        if not data or self._user_sees_amounts():
-            return data
+    def _hidden_amount_codes(self):
+        """Codes of the money indicators the user may not see (none if they may read
+        invoices): read once, for all the records a compute shows."""
+        if self._user_sees_amounts():
+            return frozenset()
         indicators = self.sudo().with_context(active_test=False).search([])  # pylint: disable=no-search-all
-        money = {
+        return frozenset(
             indicator.code
             for indicator in indicators
             if indicator.kind in AMOUNT_KINDS
             or (indicator.kind == "partner_field" and indicator.field_id.ttype == "monetary")
-        }
+        )
+
+    @api.model
+    def _without_amounts(self, data, money):
+        """``data`` (an explanation or a history snapshot) without the values of the
+        indicators ``money`` (:meth:`_hidden_amount_codes`)."""
+        if not data or not money:
+            return data
         data = dict(data)
         data["indicators"] = {
             code: value
