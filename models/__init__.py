@@ -14,8 +14,16 @@ from . import customer_classification
 from . import customer_classification_history
 from . import customer_classification_mark
 from . import customer_tracking_record
+from . import customer_class_followup
+from . import mail_activity
+from . import crm_team_member
+from . import customer_allocation_rule
+from . import customer_allocation_run
+from . import customer_allocation_run_line
 from . import res_partner
 from . import res_partner_classification
+from . import res_partner_followup
+from . import res_partner_allocation
 from . import res_partner_industry
 from . import res_config_settings
 from . import res_company

@@ -16,7 +16,7 @@ class CustomerClass(models.Model):
 
     _name = "customer.class"
     _inherit = ["customer.input.mixin"]
-    _input_ranges = {"followup_interval_days": (0, 3650), "response_hours": (0, 8760)}
+    _input_ranges = {"response_hours": (0, 8760), "allocation_weight": (0, 1000)}
     _description = "Customer Class"
     _order = "sequence, id"
 
@@ -26,12 +26,45 @@ class CustomerClass(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
     code_prefix = fields.Char(help="Text used for {class} in customer code schemes, e.g. S.")
-    followup_interval_days = fields.Integer(
-        string="Follow-up Every (days)", help="How often to follow up a customer of this class."
+    followup_ids = fields.One2many(
+        "customer.class.followup",
+        "class_id",
+        string="Follow-ups",
+        help="Every customer of the class gets one open activity per line.",
     )
-    followup_activity_type_id = fields.Many2one("mail.activity.type", string="Follow-up Activity")
-    response_hours = fields.Float(string="Respond Within (hours)")
-    owner_level = fields.Selection(OWNER_LEVELS, help="Who owns customers of this class.")
+    response_hours = fields.Float(
+        string="Respond Within (hours)",
+        help="Complaints and requests of customers of this class must be answered within "
+        "these hours, counted on the company's working calendar (or as plain hours, a "
+        "setting). 0: no response time.",
+    )
+    owner_level = fields.Selection(
+        OWNER_LEVELS,
+        help="Who owns customers of this class: a salesperson of a lower level needs "
+        "re-allocation.",
+    )
+    allocation_weight = fields.Float(
+        string="Load Weight",
+        default=1.0,
+        help="How much one customer of this class weighs in its salesperson's load, "
+        "compared with the capacity set on sales team members.",
+    )
+    sla_request_count = fields.Integer(
+        string="Requests (90 days)",
+        compute="_compute_service_level",
+        help="Complaints and requests with a response time, of the last 90 days.",
+    )
+    sla_in_time_rate = fields.Float(
+        string="Answered in Time (%)",
+        compute="_compute_service_level",
+        help="Share of the last 90 days' complaints and requests answered before their "
+        "deadline (open ones past their deadline count as late).",
+    )
+    sla_median_hours = fields.Float(
+        string="Median Response (hours)",
+        compute="_compute_service_level",
+        help="Median time between a complaint or request and its answer, last 90 days.",
+    )
     resource_focus = fields.Text(translate=True)
     goal = fields.Text(translate=True)
 
@@ -39,11 +72,20 @@ class CustomerClass(models.Model):
         ("code_uniq", "UNIQUE(code)", "A class code must be unique."),
         ("response_positive", "CHECK(response_hours >= 0)", "A response time cannot be negative."),
         (
-            "followup_positive",
-            "CHECK(followup_interval_days >= 0)",
-            "A follow-up interval cannot be negative.",
+            "allocation_weight_positive",
+            "CHECK(allocation_weight >= 0)",
+            "A load weight cannot be negative.",
         ),
     ]
+
+    def _compute_service_level(self):
+        """Service level of the current company's last 90 days, in one query."""
+        stats = self.env["customer.tracking.record"]._service_levels(self.ids)
+        for klass in self:
+            count, rate, median = stats.get(klass.id, (0, 0.0, 0.0))
+            klass.sla_request_count = count
+            klass.sla_in_time_rate = rate
+            klass.sla_median_hours = median
 
     @api.constrains("active")
     def _check_used_by_rules(self):

@@ -296,8 +296,12 @@ class CustomerClassification(models.Model):
     @api.model
     def _today(self):
         """Today's date in the engine's calendar (:meth:`_timezone`)."""
-        now = pytz.utc.localize(fields.Datetime.now())
-        return now.astimezone(pytz.timezone(self._timezone())).date()
+        return self._local_date(fields.Datetime.now())
+
+    @api.model
+    def _local_date(self, moment):
+        """The date of ``moment`` (a naive UTC datetime) in the engine's calendar."""
+        return pytz.utc.localize(moment).astimezone(pytz.timezone(self._timezone())).date()
 
     @api.model
     def _indicator_values(self, company, partner_ids, date_to):

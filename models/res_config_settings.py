@@ -104,6 +104,24 @@ class ResConfigSettings(models.TransientModel):
         default="days",
     )
 
+    customer_followup_user_id = fields.Many2one(
+        related="company_id.customer_followup_user_id", readonly=False
+    )
+    customer_sla_working_hours = fields.Boolean(
+        related="company_id.customer_sla_working_hours", readonly=False
+    )
+    customer_resource_calendar_id = fields.Many2one(
+        related="company_id.resource_calendar_id", string="Working Calendar", readonly=False
+    )
+    customer_allocation_auto_apply = fields.Boolean(
+        related="company_id.customer_allocation_auto_apply", readonly=False
+    )
+    customer_allocation_review = fields.Boolean(
+        string="Monthly Allocation Review",
+        help="Once a month, propose a salesperson for unassigned customers and for customers "
+        "whose salesperson does not fit their class any more.",
+    )
+
     def _classification_cron(self):
         cron = self.env.ref("customer_classification.ir_cron_reclassify", raise_if_not_found=False)
         return cron.sudo() if cron else cron
@@ -160,7 +178,11 @@ class ResConfigSettings(models.TransientModel):
 
     def _check_classification_input(self, vals):
         """This addon's settings get a clear error on junk, not a crash."""
-        ours = {name for name in vals if name.startswith(("classification_", "customer_code_"))}
+        ours = {
+            name
+            for name in vals
+            if name.startswith(("classification_", "customer_code_", "customer_followup_"))
+        }
         check_input(self, vals, ours)
 
     @api.model
@@ -181,7 +203,15 @@ class ResConfigSettings(models.TransientModel):
         stored_tz = engine._param(PARAM_TIMEZONE, False)
         res["classification_timezone"] = stored_tz if stored_tz == engine._timezone() else False
         res["classification_scope_domain"] = self.env["res.partner"]._classification_scope_text()
+        review = self._allocation_review_cron()
+        res["customer_allocation_review"] = bool(review and review.active)
         return res
+
+    def _allocation_review_cron(self):
+        cron = self.env.ref(
+            "customer_classification.ir_cron_review_allocation", raise_if_not_found=False
+        )
+        return cron.sudo() if cron else cron
 
     def set_values(self):
         params = self.env["ir.config_parameter"].sudo()
@@ -198,6 +228,9 @@ class ResConfigSettings(models.TransientModel):
         }
         if cron and any(cron[key] != value for key, value in schedule.items()):
             cron.write(schedule)
+        review = self._allocation_review_cron()
+        if review and review.active != self.customer_allocation_review:
+            review.active = self.customer_allocation_review
         if self.customer_code_unique_scope != previous:
             self.env["res.partner"]._apply_code_unique_index(self.customer_code_unique_scope)
         return res

@@ -7,3 +7,6 @@ from . import customer_standard_preview_line
 from . import customer_standard_preview_partner
 from . import base_partner_merge
 from . import customer_classification_reject_wizard
+from . import customer_allocation_wizard
+from . import customer_allocation_wizard_line
+from . import customer_allocation_wizard_load
