@@ -51,6 +51,7 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/customer_classification_demo.xml",
+        "demo/customer_strategy_demo.xml",
     ],
     "uninstall_hook": "uninstall_hook",
 }

@@ -104,6 +104,20 @@ class CustomerTrackingRecord(models.Model):
     )
     calendar_color = fields.Char(compute="_compute_calendar_color")
 
+    @api.depends("record_type", "partner_id", "date")
+    def _compute_display_name(self):
+        types = dict(self._fields["record_type"]._description_selection(self.env))
+        for record in self:
+            record.display_name = " - ".join(
+                part
+                for part in (
+                    types.get(record.record_type),
+                    record.partner_id.name,
+                    record.date and fields.Date.to_string(record.date.date()),
+                )
+                if part
+            )
+
     @api.depends("record_type")
     def _compute_state(self):
         for record in self:

@@ -228,7 +228,7 @@ class TestFuzzConfiguration(ClassificationCase):
         klass = rng.choice(list(self.classes.values()))
         name, values = rng.choice(
             [
-                ("followup_interval_days", NUMBERS),
+                ("allocation_weight", NUMBERS),
                 ("response_hours", NUMBERS),
                 ("name", TEXTS),
                 ("active", [False, True]),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
@@ -81,3 +83,36 @@ class TestUi(HttpCase):
             [("partner_id", "=", partner.id)], limit=1
         )
         self.assertIn("A one-off order: not growing", history.reason)
+
+    def test_allocation_tour(self):
+        """A manager allocates the unassigned customers: preview, then apply."""
+        partner = self.env.ref("customer_classification.res_partner_ah_hefei_energy")
+        self.assertFalse(partner.user_id)
+        self.start_tour("/odoo", "customer_classification_allocation_tour", login="admin")
+        sales = self.env.ref("sales_team.team_sales_department")
+        self.assertEqual(partner.team_id, sales)
+        self.assertIn(partner.user_id, sales.member_ids)
+        run = self.env["customer.allocation.run"].search([], limit=1)
+        self.assertEqual(run.state, "applied")
+        self.assertIn(partner, run.line_ids.partner_id)
+
+    def test_followup_tour(self):
+        """A salesperson marks a visit done from "My follow-ups"; the next one is planned."""
+        partner = self.env.ref("customer_classification.res_partner_bj_precision")
+        visit = self.env.ref("customer_classification.class_followup_strategic_visit")
+        Activity = self.env["mail.activity"]
+        domain = [("res_id", "=", partner.id), ("customer_followup_id", "=", visit.id)]
+        before = Activity.search(domain)
+        self.assertEqual(len(before), 1)
+        self.start_tour("/odoo", "customer_classification_followup_tour", login="demo")
+        after = Activity.search(domain)
+        self.assertEqual(len(after), 1)
+        self.assertNotEqual(after, before)
+        self.assertEqual(
+            after.date_deadline,
+            fields.Date.context_today(partner) + timedelta(days=visit.interval_days),
+        )
+        done = self.env["customer.tracking.record"].search(
+            [("partner_id", "=", partner.id), ("followup_id", "=", visit.id)]
+        )
+        self.assertEqual((done.record_type, done.user_id.login), ("visit", "demo"))
