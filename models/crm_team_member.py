@@ -89,6 +89,7 @@ class CrmTeamMember(models.Model):
             SQL("AND p.user_id = ANY(%s::int[])", bulk_sql.array(user_ids)) if user_ids else SQL()
         )
         self.env["res.partner"].flush_model(["user_id", "customer_class_id", "active"])
+        self.env["customer.class"].flush_model(["allocation_weight"])
         rows = self.env.execute_query(
             SQL(
                 """

@@ -99,7 +99,13 @@ class CustomerAllocationRule(models.Model):
             left = wanted - result.keys()
             if not left:
                 break
-            domain = Partner._domain_from_text(rule.domain)
+            # callers run as superuser: only the partners the rule's company sees
+            domain = [
+                *Partner._domain_from_text(rule.domain),
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "parent_of", rule.company_id.id),
+            ]
             found = Partner.with_company(rule.company_id).search(domain)
             for partner_id in left.intersection(found.ids):
                 result[partner_id] = rule.id

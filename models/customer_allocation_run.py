@@ -34,7 +34,7 @@ class CustomerAllocationRun(models.Model):
 
     _name = "customer.allocation.run"
     _description = "Customer Allocation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -80,6 +80,7 @@ class CustomerAllocationRun(models.Model):
         )
         Partner = self.env["res.partner"]
         Partner.flush_model(["user_id", "team_id", "customer_class_id"])
+        self.env["customer.class"].flush_model(["allocation_weight"])
         rows = self.env.execute_query(
             SQL(
                 """

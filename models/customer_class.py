@@ -78,6 +78,7 @@ class CustomerClass(models.Model):
         ),
     ]
 
+    @api.depends_context("company")
     def _compute_service_level(self):
         """Service level of the current company's last 90 days, in one query."""
         stats = self.env["customer.tracking.record"]._service_levels(self.ids)

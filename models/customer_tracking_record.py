@@ -193,9 +193,14 @@ class CustomerTrackingRecord(models.Model):
         self._close_escalations()
 
     def _check_can_answer(self):
-        """The author, the customer's salesperson, or a manager may answer."""
+        """The author, the customer's salesperson, or a manager may answer; customer
+        service only reads."""
         if self.env.user.has_group("customer_classification.group_manager"):
             return
+        if not self.env.user.has_group("customer_classification.group_user"):
+            raise AccessError(
+                self.env._("Customer service reads tracking records; it does not answer them.")
+            )
         self.check_access("read")
         uid = self.env.uid
         for record in self.sudo():
@@ -248,7 +253,7 @@ class CustomerTrackingRecord(models.Model):
                 record.activity_schedule(
                     activity_type_id=activity_type.id if activity_type else False,
                     summary=self.env._(
-                        "Overdue: answer %(customer)s", customer=record.partner_id.name
+                        "Overdue: answer %(customer)s", customer=record.partner_id.display_name
                     ),
                     note=record.summary,
                     user_id=user.id,

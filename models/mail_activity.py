@@ -21,7 +21,7 @@ class MailActivity(models.Model):
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # the scheduler reads the open follow-ups of one company's customers
         create_index(
             self.env.cr,
@@ -30,6 +30,7 @@ class MailActivity(models.Model):
             ["customer_company_id", "res_id", "customer_followup_id"],
             where="customer_followup_id IS NOT NULL",
         )
+        return res
 
     def _action_done(self, feedback=False, attachment_ids=None):
         """A class follow-up done: log the contact, then plan the next one from today."""

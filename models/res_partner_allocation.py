@@ -52,8 +52,9 @@ class ResPartner(models.Model):
         if partner_ids is not None and not partner_ids:
             return []
         only = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
-        self.flush_model(["user_id", "customer_class_id", "active"])
+        self.flush_model(["user_id", "customer_class_id", "active", "company_id"])
         self.env["crm.team.member"].flush_model()
+        self.env["customer.class"].flush_model(["owner_level"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -70,11 +71,13 @@ class ResPartner(models.Model):
                   JOIN customer_class c ON c.id = (p.customer_class_id ->> %(key)s)::int
                   LEFT JOIN levels l ON l.user_id = p.user_id
                  WHERE p.active AND p.user_id IS NOT NULL AND c.owner_level IS NOT NULL
+                   AND (p.company_id IS NULL OR p.company_id = ANY(%(visible)s))
                    AND COALESCE(l.rank, 0) < %(class_rank)s %(only)s
                 """,
                 rank=level_rank_sql(SQL("m.customer_owner_level")),
                 class_rank=level_rank_sql(SQL("c.owner_level")),
                 cid=company.id,
+                visible=company.parent_ids.ids,
                 key=str(company.id),
                 only=only,
             )

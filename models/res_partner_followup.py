@@ -337,6 +337,10 @@ class ResPartner(models.Model):
     @api.model
     def _followup_last_done(self, company, keys):
         """``{(partner_id, followup_id): date}`` of the last time each line was done."""
+        # a follow-up just marked done is the last one: its stored related column too
+        self.env["customer.tracking.record"].flush_model(
+            ["commercial_partner_id", "followup_id", "date", "company_id"]
+        )
         rows = self.env.execute_query(
             SQL(
                 """

@@ -11,7 +11,11 @@ through the DevTools protocol (no Selenium, no Playwright: the standard library 
   (by default the strategic company with the highest score; ``--partner-id`` picks another);
 - ``screenshot_settings.png``: Settings, on the Customer Classification block;
 - ``screenshot_standard.png`` and ``screenshot_preview.png``: the demo's draft version of the
-  standard (ESG compliance at 10 %) and its preview.
+  standard (ESG compliance at 10 %) and its preview;
+- ``screenshot_followups.png``: the list of Follow-ups, on its default filter "My Follow-ups";
+- ``screenshot_allocation.png``: the allocation wizard's preview for the unassigned customers
+  (the preview only: nothing is applied);
+- ``screenshot_class.png``: the class Strategic, with its follow-ups and service level.
 
 Options: ``--url`` (default http://localhost:8069), ``--db`` (customer_classification_demo),
 ``--login`` / ``--password`` (admin / admin), ``--out`` (this repository's
@@ -38,11 +42,15 @@ import websocket
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 1440, 900
-# The partner's tab and the settings are taller than a screen: the viewport grows to show them.
+# The partner's tab, the settings, the follow-ups and a class are taller than a screen: the
+# viewport grows to show them.
 MAX_HEIGHT = 2400
 POLL_SECONDS = 0.2
 BOARD_ACTION = "customer_classification.res_partner_action"
 STANDARD_ACTION = "customer_classification.customer_standard_action"
+FOLLOWUP_ACTION = "customer_classification.mail_activity_action_customer_followup"
+ALLOCATION_ACTION = "customer_classification.customer_allocation_wizard_action"
+CLASS_ACTION = "customer_classification.customer_class_action"
 # Reported when an Odoo error dialog shows up while waiting for a screen.
 ERROR_DIALOG = ".o_error_dialog, .o_dialog .modal-body .o_error_detail"
 
@@ -147,6 +155,14 @@ class Odoo:
                 "kwargs": {"fields": fields, "order": order, "limit": limit},
             },
         )
+
+    def ref(self, xmlid):
+        """Return the id of the record `xmlid` ("module.name"), or None when it is missing."""
+        module, name = xmlid.split(".", 1)
+        rows = self.search_read(
+            "ir.model.data", [("module", "=", module), ("name", "=", name)], ["res_id"], "id", 1
+        )
+        return rows[0]["res_id"] if rows else None
 
     def pick_partner(self, partner_id=None):
         """Return (id, name) of the customer to show: the one asked for, else the classified
@@ -298,6 +314,20 @@ class Chromium:
         if not found:
             raise ScreenshotError(f"cannot click {what}: no {selector!r} in the page")
 
+    def select(self, selector, value, what):
+        """Choose `value` (a selection key) in the <select> of an Odoo selection field, as the
+        user does: the field's options hold their key as JSON and it listens to "change"."""
+        found = self.evaluate(
+            f"(() => {{ const el = document.querySelector({json.dumps(selector)});"
+            f" const value = {json.dumps(json.dumps(value))};"
+            " if (!el || ![...el.options].some((option) => option.value === value)) {"
+            " return false; }"
+            " el.value = value; el.dispatchEvent(new Event('change', { bubbles: true }));"
+            " return true; })()"
+        )
+        if not found:
+            raise ScreenshotError(f"cannot choose {value!r} in {what}: no such {selector!r}")
+
     def screenshot(self, path):
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)
         path.write_bytes(base64.b64decode(data["data"]))
@@ -377,6 +407,41 @@ def shoot_standard(browser, args, standard_id):
     browser.screenshot(args.out / "screenshot_preview.png")
 
 
+def shoot_followups(browser, args):
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{FOLLOWUP_ACTION}")
+    browser.wait_for(".o_list_view .o_data_row", "the Follow-ups")
+    fit_height(browser, ".o_content", ".o_list_view .o_list_table")
+    browser.wait_for(".o_list_view .o_data_row", "the Follow-ups")
+    browser.screenshot(args.out / "screenshot_followups.png")
+
+
+def shoot_allocation(browser, args):
+    """The allocation wizard's preview for the unassigned customers; Apply is never clicked."""
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{ALLOCATION_ACTION}")
+    target = ".modal .o_field_widget[name=target] select"
+    browser.wait_for(target, "the allocation wizard")
+    browser.select(target, "unassigned", "the wizard's Customers")
+    browser.wait_for(target, "the allocation wizard")
+    browser.click(".modal button[name=action_preview]", "Preview")
+    lines = ".modal .o_field_widget[name=changed_line_ids] .o_data_row"
+    browser.wait_for(lines, "the allocation preview")
+    fit_height(browser, ".modal", ".modal .modal-content")
+    browser.wait_for(lines, "the allocation preview")
+    browser.screenshot(args.out / "screenshot_allocation.png")
+
+
+def shoot_class(browser, args, class_id):
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{CLASS_ACTION}/{class_id}")
+    lines = ".o_form_view .o_field_widget[name=followup_ids] .o_data_row"
+    browser.wait_for(lines, "the class Strategic")
+    fit_height(browser, ".o_content", ".o_form_sheet")
+    browser.wait_for(lines, "the class Strategic")
+    browser.screenshot(args.out / "screenshot_class.png")
+
+
 def main(argv=None):
     args = parse_args(argv)
     odoo = Odoo(args.url)
@@ -401,6 +466,11 @@ def main(argv=None):
         drafts = odoo.search_read("customer.standard", [("state", "=", "draft")], ["id"], "id", 1)
         if drafts:
             shoot_standard(browser, args, drafts[0]["id"])
+        shoot_followups(browser, args)
+        shoot_allocation(browser, args)
+        class_id = odoo.ref("customer_classification.class_strategic")
+        if class_id:
+            shoot_class(browser, args, class_id)
     finally:
         browser.close()
 

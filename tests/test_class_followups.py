@@ -90,7 +90,7 @@ class TestClassFollowups(ClassificationCase):
     def by_line(self, partner, company=None):
         return {act.customer_followup_id: act for act in self.followups(partner, company)}
 
-    def test_class(self, *lines):
+    def own_class(self, *lines):
         """A class of our own, with follow-up lines ``(responsible, vals)``."""
         klass = self.env["customer.class"].create({"name": "Test key accounts", "code": "t_key"})
         self.Followup.create(
@@ -139,9 +139,7 @@ class TestClassFollowups(ClassificationCase):
                     }
                 ],
             )
-        self.assertEqual(
-            self.by_line(strategic)[visit].date_deadline, today + timedelta(days=90)
-        )
+        self.assertEqual(self.by_line(strategic)[visit].date_deadline, today + timedelta(days=90))
         (potential_call,) = self.followups(potential)
         self.assertEqual(potential_call.customer_followup_id, self.lines["potential_call"])
         self.assertEqual(potential_call.date_deadline, today + timedelta(days=30))
@@ -180,9 +178,7 @@ class TestClassFollowups(ClassificationCase):
         partner = self.customer()
         self.set_class(partner, "potential", quiet=True)
         self.Partner._cron_schedule_class_followups()
-        self.assertEqual(
-            self.followups(partner).customer_followup_id, self.lines["potential_call"]
-        )
+        self.assertEqual(self.followups(partner).customer_followup_id, self.lines["potential_call"])
 
     # ------------------------------------------------------------------
     # Done
@@ -210,7 +206,9 @@ class TestClassFollowups(ClassificationCase):
             ],
         )
         following = self.by_line(partner)
-        self.assertEqual(set(following), {self.lines["strategic_visit"], self.lines["strategic_call"]})
+        self.assertEqual(
+            set(following), {self.lines["strategic_visit"], self.lines["strategic_call"]}
+        )
         self.assertEqual(following[self.lines["strategic_call"]], call)
         self.assertEqual(
             following[self.lines["strategic_visit"]].date_deadline,
@@ -241,12 +239,30 @@ class TestClassFollowups(ClassificationCase):
                 "followup_id": self.lines["potential_call"].id,
             }
         )
+        self.env.flush_all()  # logged in an earlier transaction
         self.assertEqual(partner._schedule_class_followups()["created"], 1)
         done_on = self.env["customer.classification"]._local_date(done.date)
         self.assertEqual(done_on, self.now_date - timedelta(days=10))
-        self.assertEqual(
-            self.followups(partner).date_deadline, done_on + timedelta(days=30)
+        self.assertEqual(self.followups(partner).date_deadline, done_on + timedelta(days=30))
+
+    def test_done_after_an_earlier_completion_counts_from_today(self):
+        """The contact just logged is the last completion, not the one before it."""
+        partner = self.customer()
+        self.set_class(partner, "potential", quiet=True)
+        self.Record.create(
+            {
+                "partner_id": partner.id,
+                "record_type": "call",
+                "summary": "Called",
+                "date": fields.Datetime.now() - timedelta(days=10),
+                "followup_id": self.lines["potential_call"].id,
+            }
         )
+        self.env.flush_all()  # logged in an earlier transaction
+        partner._schedule_class_followups()
+        self.assertEqual(self.followups(partner).date_deadline, self.now_date + timedelta(days=20))
+        self.followups(partner).action_feedback(feedback="Called again")
+        self.assertEqual(self.followups(partner).date_deadline, self.now_date + timedelta(days=30))
 
     # ------------------------------------------------------------------
     # Class changes, archived lines, scope
@@ -255,23 +271,19 @@ class TestClassFollowups(ClassificationCase):
         partner = self.customer()
         self.set_class(partner, "strategic")
         self.assertEqual(
-            set(self.by_line(partner)), {self.lines["strategic_visit"], self.lines["strategic_call"]}
+            set(self.by_line(partner)),
+            {self.lines["strategic_visit"], self.lines["strategic_call"]},
         )
-        messages = self.env["mail.message"].search_count(
-            [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
-        )
+        Message = self.env["mail.message"]
+        chatter = [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
+        last_message = Message.search(chatter, limit=1, order="id desc")
         # through the engine, in the same transaction as the class change
         self.set_class(partner, "potential")
         self.assertEqual(set(self.by_line(partner)), {self.lines["potential_call"]})
-        note = self.env["mail.message"].search(
-            [("model", "=", "res.partner"), ("res_id", "=", partner.id)], limit=1, order="id desc"
+        note = Message.search(
+            [*chatter, ("id", ">", last_message.id), ("body", "ilike", "follow-ups cancelled")]
         )
-        self.assertEqual(
-            self.env["mail.message"].search_count(
-                [("model", "=", "res.partner"), ("res_id", "=", partner.id)]
-            ),
-            messages + 1,
-        )
+        self.assertEqual(len(note), 1)
         self.assertIn("Class follow-ups cancelled", note.body)
         self.assertIn("Potential", note.body)
         self.assertIn("Quarterly visit", note.body)
@@ -333,12 +345,12 @@ class TestClassFollowups(ClassificationCase):
         self.assertEqual(self.followups(with_salesperson).user_id, self.salesperson)
         self.assertEqual(self.followups(with_team).user_id, self.leader)
         self.assertEqual(self.followups(with_nobody).user_id, self.fallback)
-        # an archived salesperson counts as none: the team leader of their team is used
+        # a salesperson who left counts as none
         other = self.customer("Archived salesperson", user_id=self.salesperson.id)
         self.set_class(other, "potential", quiet=True)
-        self.salesperson.active = False
+        self.salesperson.action_archive()
         self.assertEqual(other._schedule_class_followups()["created"], 1)
-        self.assertEqual(self.followups(other).user_id, self.leader)
+        self.assertEqual(self.followups(other).user_id, self.fallback)
 
     def test_no_owner_at_all_is_counted_unassigned(self):
         self.company.customer_followup_user_id = False
@@ -357,9 +369,11 @@ class TestClassFollowups(ClassificationCase):
 
     def test_fixed_user_and_team_leader_lines(self):
         lonely = new_test_user(self.env, "fu_lonely", groups="sales_team.group_sale_salesman")
-        no_leader = self.env["crm.team"].create({"name": "No leader", "company_id": self.company.id})
+        no_leader = self.env["crm.team"].create(
+            {"name": "No leader", "company_id": self.company.id}
+        )
         self.env["crm.team.member"].create({"crm_team_id": no_leader.id, "user_id": lonely.id})
-        klass = self.test_class(
+        klass = self.own_class(
             ("salesperson", {}),
             ("team_leader", {"activity_type_id": self.todo.id}),
             ("user", {"user_id": self.fixed.id}),
@@ -495,11 +509,11 @@ class TestClassFollowups(ClassificationCase):
         self.set_class(shared, "potential", company=company_b)
         self.assertEqual(len(self.followups(own)), 2)
         self.assertFalse(self.followups(own, company_b))
-        all_own = self.Activity.search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", own.id)]
-        )
+        all_own = self.Activity.search([("res_model", "=", "res.partner"), ("res_id", "=", own.id)])
         self.assertEqual(all_own.customer_company_id, self.company)
-        self.assertEqual(set(self.by_line(shared)), {self.lines["strategic_visit"], self.lines["strategic_call"]})
+        self.assertEqual(
+            set(self.by_line(shared)), {self.lines["strategic_visit"], self.lines["strategic_call"]}
+        )
         self.assertEqual(set(self.by_line(shared, company_b)), {self.lines["potential_call"]})
         own_activities, shared_a, shared_b = (
             self.followups(own),
@@ -523,7 +537,9 @@ class TestClassFollowups(ClassificationCase):
         shared_b.action_done()
         record = self.Record.search([("partner_id", "=", shared.id)])
         self.assertEqual(record.company_id, company_b)
-        self.assertEqual(self.followups(shared, company_b).customer_followup_id, self.lines["potential_call"])
+        self.assertEqual(
+            self.followups(shared, company_b).customer_followup_id, self.lines["potential_call"]
+        )
         self.assertEqual(self.followups(shared), shared_a)
 
     def test_salesperson_sees_and_completes_own_followups(self):

@@ -58,8 +58,20 @@ class CustomerAllocationWizard(models.TransientModel):
     customer_count = fields.Integer(readonly=True)
     moved_count = fields.Integer(string="Moving", readonly=True)
     unassigned_count = fields.Integer(string="Left as They Are", readonly=True)
-    ratio_before = fields.Float(string="Max/Min Load Before", readonly=True, digits=(16, 2))
-    ratio_after = fields.Float(string="Max/Min Load After", readonly=True, digits=(16, 2))
+    ratio_before = fields.Float(
+        string="Max/Min Load Before",
+        readonly=True,
+        digits=(16, 2),
+        help="Largest load divided by the smallest; 0 when a salesperson has no load (the "
+        "ratio is then undefined).",
+    )
+    ratio_after = fields.Float(
+        string="Max/Min Load After",
+        readonly=True,
+        digits=(16, 2),
+        help="Largest load divided by the smallest; 0 when a salesperson has no load (the "
+        "ratio is then undefined).",
+    )
     stdev_before = fields.Float(string="Load Std. Dev. Before", readonly=True, digits=(16, 2))
     stdev_after = fields.Float(string="Load Std. Dev. After", readonly=True, digits=(16, 2))
 

@@ -14,7 +14,8 @@ registry.category("web_tour.tours").add("customer_classification_allocation_tour
         stepUtils.showAppsMenuItem(),
         {trigger: APP, content: "Open the Customer Classification app", run: "click"},
         {
-            trigger: "button[data-menu-xmlid='customer_classification.customer_classification_menu_allocation']",
+            trigger:
+                "button[data-menu-xmlid='customer_classification.customer_classification_menu_allocation']",
             content: "Open the Allocation menu",
             run: "click",
         },
@@ -40,7 +41,8 @@ registry.category("web_tour.tours").add("customer_classification_allocation_tour
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=load_ids] .o_data_row:contains('Li Wei')",
+            trigger:
+                ".modal .o_field_widget[name=load_ids] .o_data_row:contains('Li Wei')",
         },
         {trigger: ".modal button[name=action_apply]", run: "click"},
         {
@@ -49,7 +51,8 @@ registry.category("web_tour.tours").add("customer_classification_allocation_tour
             content: "The allocation is applied and logged",
         },
         {
-            trigger: ".o_field_widget[name=line_ids] .o_data_row:contains('Hefei New Energy Materials')",
+            trigger:
+                ".o_field_widget[name=line_ids] .o_data_row:contains('Hefei New Energy Materials')",
         },
     ],
 });
@@ -61,7 +64,8 @@ registry.category("web_tour.tours").add("customer_classification_followup_tour",
         stepUtils.showAppsMenuItem(),
         {trigger: APP, run: "click"},
         {
-            trigger: "button[data-menu-xmlid='customer_classification.customer_classification_menu_customers']",
+            trigger:
+                "button[data-menu-xmlid='customer_classification.customer_classification_menu_customers']",
             run: "click",
         },
         {
