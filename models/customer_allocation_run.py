@@ -120,11 +120,12 @@ class CustomerAllocationRun(models.Model):
         lines = []
         for label, after in ((self.env._("Before"), False), (self.env._("After"), True)):
             fair = allocation.fairness(after=after)
+            ratio = "-" if fair.ratio is None else f"{fair.ratio:.2f}"
             lines.append(
                 self.env._(
                     "%(label)s: max/min load %(ratio)s, standard deviation %(stdev).1f",
                     label=label,
-                    ratio=f"{fair.ratio:.2f}" if fair.ratio is not None else "-",
+                    ratio=ratio,
                     stdev=fair.stdev,
                 )
             )
