@@ -106,7 +106,7 @@ class CustomerAllocationRule(models.Model):
                 ("company_id", "=", False),
                 ("company_id", "parent_of", rule.company_id.id),
             ]
-            found = Partner.with_company(rule.company_id).search(domain)
+            found = Partner.with_company(rule.company_id).search(domain, order="id")
             for partner_id in left.intersection(found.ids):
                 result[partner_id] = rule.id
         return result

@@ -205,7 +205,7 @@ class CustomerAllocationRun(models.Model):
     def _review_partner_ids(self, company):
         """Customers in scope without a salesperson, or whose salesperson does not fit."""
         Partner = self.env["res.partner"]
-        unassigned = Partner._classification_partners(company).filtered(lambda p: not p.user_id)
+        unassigned = Partner._classification_partners(company, [("user_id", "=", False)])
         return sorted(set(unassigned.ids) | set(Partner._classification_unfit_ids(company)))
 
     @api.model
@@ -233,7 +233,8 @@ class CustomerAllocationRun(models.Model):
 
 def insert_proposals(model, column, parent, proposals):
     """Insert one row of ``model`` per allocator proposal, linked to ``parent`` by
-    ``column``, in one statement (an allocation may move 100,000 customers)."""
+    ``column``, in one statement (an allocation may move 100,000 customers). A ``changed``
+    field, if the model has one, is set by the same statement."""
     if not proposals:
         return
     model.flush_model()
@@ -254,14 +255,15 @@ def insert_proposals(model, column, parent, proposals):
             strict=True,
         )
     )
+    changed = "changed" in model._fields
     model.env.execute_query(
         SQL(
             """
             INSERT INTO %(table)s (
                 %(parent)s, partner_id, old_user_id, new_user_id, old_team_id,
-                new_team_id, rule_id, reason, create_uid, write_uid, create_date,
-                write_date)
-            SELECT %(parent_id)s, v.*, %(uid)s, %(uid)s, %(now)s, %(now)s
+                new_team_id, rule_id, reason, %(changed_column)s create_uid, write_uid,
+                create_date, write_date)
+            SELECT %(parent_id)s, v.*, %(changed_value)s %(uid)s, %(uid)s, %(now)s, %(now)s
               FROM unnest(%(p)s::int[], %(ou)s::int[], %(nu)s::int[], %(ot)s::int[],
                           %(nt)s::int[], %(r)s::int[], string_to_array(%(why)s, ','))
                 AS v(partner_id, old_user_id, new_user_id, old_team_id, new_team_id,
@@ -269,6 +271,13 @@ def insert_proposals(model, column, parent, proposals):
             """,
             table=SQL.identifier(model._table),
             parent=SQL.identifier(column),
+            changed_column=SQL("changed,") if changed else SQL(),
+            changed_value=SQL(
+                "(v.old_user_id IS DISTINCT FROM v.new_user_id"
+                " OR v.old_team_id IS DISTINCT FROM v.new_team_id),"
+            )
+            if changed
+            else SQL(),
             parent_id=parent.id,
             uid=model.env.uid,
             now=fields.Datetime.now(),
@@ -281,18 +290,4 @@ def insert_proposals(model, column, parent, proposals):
             why=",".join(cols[6]),
         )
     )
-    if "changed" in model._fields:
-        # the preview lists the moves first; stored here as the rows bypass the ORM
-        model.env.execute_query(
-            SQL(
-                """
-                UPDATE %s SET changed = (old_user_id IS DISTINCT FROM new_user_id
-                                         OR old_team_id IS DISTINCT FROM new_team_id)
-                 WHERE %s = %s
-                """,
-                SQL.identifier(model._table),
-                SQL.identifier(column),
-                parent.id,
-            )
-        )
     model.invalidate_model()

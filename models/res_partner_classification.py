@@ -345,11 +345,11 @@ class ResPartner(models.Model):
                     stats += batch_stats
         return stats
 
-    def _classification_partners(self, company):
+    def _classification_partners(self, company, domain=()):
         """The commercial partners of these (empty recordset: everyone) that ``company``
-        classifies: in scope, visible from it, not archived."""
+        classifies: in scope, visible from it, not archived (and matching ``domain``)."""
         Partner = self.with_company(company).sudo().with_context(active_test=True)
-        scope = self._classification_scope_domain(company)
+        scope = [*domain, *self._classification_scope_domain(company)]
         if self:
             scope = [("id", "in", self.commercial_partner_id.ids), *scope]
         return Partner.search(scope, order="id")

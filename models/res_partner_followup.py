@@ -8,6 +8,7 @@ with a note. It is a difference between what should be open and what is: running
 twice changes nothing, and a run killed half-way is finished by the next one.
 """
 
+import logging
 from collections import defaultdict
 from datetime import timedelta
 
@@ -17,6 +18,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL, html2plaintext
 
 from . import bulk_sql
+
+_logger = logging.getLogger(__name__)
 
 #: customers handled per batch (one commit per batch in the scheduled action)
 FOLLOWUP_BATCH_SIZE = 10_000
@@ -36,26 +39,40 @@ class ResPartner(models.Model):
         if companies is None:
             companies = self.env.company if self else self.env["res.company"].sudo().search([])
         for company in companies:
-            pending = self._followup_pending(company)
+            pending, scope = self._followup_pending(company)
             for start in range(0, len(pending), FOLLOWUP_BATCH_SIZE):
-                batch = self._followup_batch(company, pending[start : start + FOLLOWUP_BATCH_SIZE])
-                for key, count in batch.items():
+                batch = pending[start : start + FOLLOWUP_BATCH_SIZE]
+                for key, count in self._followup_batch(company, batch, scope).items():
                     stats[key] += count
         return stats
 
     @api.model
     def _cron_schedule_class_followups(self):
-        """Scheduled action: one batch of the first company with work, then progress."""
+        """Scheduled action: the first batch that changes something, then progress.
+
+        Batches whose customers nobody can be given (no salesperson, no team leader, no
+        fallback user in Settings) change nothing: they are counted, logged, and passed
+        over, so that they never hold up the customers after them."""
         for company in self.env["res.company"].sudo().search([]):
-            pending = self._followup_pending(company)
-            if pending:
-                self._followup_batch(company, pending[:FOLLOWUP_BATCH_SIZE])
-                remaining = max(len(pending) - FOLLOWUP_BATCH_SIZE, 0)
-                # another company with work: the cron calls us again right away
-                self.env["ir.cron"]._notify_progress(
-                    done=min(len(pending), FOLLOWUP_BATCH_SIZE), remaining=remaining or 1
+            pending, scope = self._followup_pending(company)
+            for start in range(0, len(pending), FOLLOWUP_BATCH_SIZE):
+                batch = self._followup_batch(
+                    company, pending[start : start + FOLLOWUP_BATCH_SIZE], scope
                 )
-                return
+                if batch["unassigned"]:
+                    _logger.info(
+                        "%s class follow-ups of %s have nobody to go to: set a follow-up "
+                        "fallback user in Settings.",
+                        batch["unassigned"],
+                        company.name,
+                    )
+                if batch["created"] or batch["cancelled"]:
+                    left = len(pending) - start - FOLLOWUP_BATCH_SIZE
+                    # work may be left here or in another company: called again right away
+                    self.env["ir.cron"]._notify_progress(
+                        done=batch["created"] + batch["cancelled"], remaining=max(left, 1)
+                    )
+                    return
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
     def _on_customer_class_changed(self, changes, origin):
@@ -103,9 +120,10 @@ class ResPartner(models.Model):
         return self._classification_partners(company).ids
 
     def _followup_pending(self, company):
-        """Sorted ids of the customers whose open follow-ups differ from their class's
-        lines in ``company``: one missing, one too many, or one left from another class
-        or from a time they were in scope."""
+        """``(ids, scope)``: the sorted ids of the customers whose open follow-ups differ
+        from their class's lines in ``company`` (one missing, one too many, or one left
+        from another class or from a time they were in scope), and the set of the ids in
+        scope."""
         scope = self._followup_scope_ids(company)
         limit = SQL("AND a.res_id = ANY(%s::int[])", bulk_sql.array(self.ids)) if self else SQL()
         self.env["mail.activity"].flush_model()
@@ -140,13 +158,13 @@ class ResPartner(models.Model):
                 limit=limit,
             )
         )
-        return [row[0] for row in rows]
+        return [row[0] for row in rows], set(scope)
 
     @api.model
-    def _followup_batch(self, company, partner_ids):
+    def _followup_batch(self, company, partner_ids, scope):
         """Make the open follow-ups of ``partner_ids`` (all in need) match their class in
-        ``company``. Returns the counts of :meth:`_schedule_class_followups`."""
-        scope = set(self.browse(partner_ids)._followup_scope_ids(company))
+        ``company``, ``scope`` being the ids in scope. Returns the counts of
+        :meth:`_schedule_class_followups`."""
         desired = self._followup_desired(company, [pid for pid in partner_ids if pid in scope])
         keep, cancel = set(), []
         for activity_id, partner_id, followup_id in self._followup_open(company, partner_ids):

@@ -180,6 +180,28 @@ class TestClassFollowups(ClassificationCase):
         self.Partner._cron_schedule_class_followups()
         self.assertEqual(self.followups(partner).customer_followup_id, self.lines["potential_call"])
 
+    def test_the_scheduled_action_passes_over_customers_nobody_can_take(self):
+        """A batch that nobody can be given changes nothing: the scheduled action goes on
+        to the next one instead of asking to be called again for ever."""
+        self.company.customer_followup_user_id = False
+        orphan, served = self.customer("Orphan"), self.customer("Served")
+        served.user_id = self.salesperson
+        self.set_class(orphan | served, "potential", quiet=True)
+        Cron = type(self.env["ir.cron"])
+        module = "odoo.addons.customer_classification.models.res_partner_followup"
+        with (
+            patch(f"{module}.FOLLOWUP_BATCH_SIZE", 1),
+            patch.object(Cron, "_notify_progress", autospec=True) as progress,
+        ):
+            self.Partner._cron_schedule_class_followups()
+            self.assertEqual(self.followups(served).user_id, self.salesperson)
+            self.assertFalse(self.followups(orphan))
+            self.assertEqual(progress.call_args.kwargs["done"], 1)
+            # called again: only the orphan is left, and nothing can be done for it
+            self.Partner._cron_schedule_class_followups()
+            self.assertEqual(progress.call_args.kwargs, {"done": 0, "remaining": 0})
+        self.assertFalse(self.followups(orphan))
+
     # ------------------------------------------------------------------
     # Done
     # ------------------------------------------------------------------

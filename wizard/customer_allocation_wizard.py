@@ -96,9 +96,7 @@ class CustomerAllocationWizard(models.TransientModel):
             return Partner._classification_partners(self.company_id).ids
         if self.target == "unfit":
             return sorted(Partner._classification_unfit_ids(self.company_id))
-        unassigned = Partner._classification_partners(self.company_id).filtered(
-            lambda p: not p.user_id
-        )
+        unassigned = Partner._classification_partners(self.company_id, [("user_id", "=", False)])
         if self.target == "unassigned":
             return unassigned.ids
         return Run._review_partner_ids(self.company_id)

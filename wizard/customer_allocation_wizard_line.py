@@ -11,7 +11,9 @@ class CustomerAllocationWizardLine(models.TransientModel):
     _description = "Allocation Preview Line"
     _order = "changed desc, id"
 
-    wizard_id = fields.Many2one("customer.allocation.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "customer.allocation.wizard", required=True, ondelete="cascade", index=True
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", ondelete="cascade")
     old_user_id = fields.Many2one("res.users", string="Current Salesperson")
     new_user_id = fields.Many2one("res.users", string="Proposed Salesperson")

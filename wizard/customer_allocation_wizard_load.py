@@ -10,7 +10,9 @@ class CustomerAllocationWizardLoad(models.TransientModel):
     _description = "Allocation Preview Load"
     _order = "load_after desc, id"
 
-    wizard_id = fields.Many2one("customer.allocation.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "customer.allocation.wizard", required=True, ondelete="cascade", index=True
+    )
     user_id = fields.Many2one("res.users", string="Salesperson")
     level = fields.Selection(OWNER_LEVELS)
     capacity = fields.Float()
