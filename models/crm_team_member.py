@@ -110,6 +110,8 @@ class CrmTeamMember(models.Model):
         """``{user_id: team_id}``: each user's first active team in ``company``."""
         if not user_ids:
             return {}
+        self.flush_model()
+        self.env["crm.team"].flush_model(["active", "company_id", "sequence"])
         rows = self.env.execute_query(
             SQL(
                 """
@@ -131,6 +133,8 @@ class CrmTeamMember(models.Model):
         """``{user_id: level}``: each user's most senior level in ``company``'s teams."""
         if not user_ids:
             return {}
+        self.flush_model()
+        self.env["crm.team"].flush_model(["active", "company_id", "sequence"])
         rows = self.env.execute_query(
             SQL(
                 """

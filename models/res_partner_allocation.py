@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .crm_team_member import level_rank_sql
@@ -32,7 +33,8 @@ class ResPartner(models.Model):
     @api.depends("user_id", "customer_class_id")
     @api.depends_context("company")
     def _compute_classification_owner_fit(self):
-        unfit = set(self._classification_unfit_ids(self.env.company, self.ids))
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        unfit = set(self._classification_unfit_ids(self.env.company, ids))
         levels = self.env["crm.team.member"]._customer_user_levels(
             self.env.company, self.user_id.ids
         )
@@ -42,7 +44,9 @@ class ResPartner(models.Model):
 
     def _search_classification_owner_unfit(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
-            return NotImplemented
+            raise UserError(
+                self.env._("Search customers that need re-allocation with = or != and yes/no.")
+            )
         ids = self._classification_unfit_ids(self.env.company)
         return [("id", "in" if (operator == "=") == value else "not in", ids)]
 
@@ -54,6 +58,7 @@ class ResPartner(models.Model):
         only = SQL("AND p.id = ANY(%s)", list(partner_ids)) if partner_ids is not None else SQL()
         self.flush_model(["user_id", "customer_class_id", "active", "company_id"])
         self.env["crm.team.member"].flush_model()
+        self.env["crm.team"].flush_model(["active", "company_id"])
         self.env["customer.class"].flush_model(["owner_level"])
         rows = self.env.execute_query(
             SQL(

@@ -76,10 +76,56 @@ class ResPartner(models.Model):
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
 
     def _on_customer_class_changed(self, changes, origin):
-        """A customer upgraded to strategic has its visit planned the same day."""
+        """A customer upgraded to strategic has its visit planned the same day.
+
+        A change of class re-plans the customer's follow-ups in the run's transaction. A
+        first classification asks the scheduled action to plan them right after, in its
+        own batches: a first run over 100,000 customers stays a classification run."""
         res = super()._on_customer_class_changed(changes, origin)
-        self.sudo()._schedule_class_followups(self.env.company)
+        moved = self.browse([change.partner_id for change in changes if change.old_class_id])
+        if moved:
+            moved.sudo()._schedule_class_followups(self.env.company)
+        if len(moved) < len(changes):
+            cron = self.env.ref(
+                "customer_classification.ir_cron_schedule_class_followups",
+                raise_if_not_found=False,
+            )
+            if cron:
+                cron.sudo()._trigger()
         return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "user_id" in vals or "team_id" in vals:
+            self._followup_reassign()
+        return res
+
+    def _followup_reassign(self):
+        """A new salesperson or team takes over the open class follow-ups of these
+        customers (without an "assigned to you" e-mail per activity)."""
+        Activity = self.env["mail.activity"].sudo()
+        open_followups = Activity.search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("customer_followup_id", "!=", False),
+            ]
+        )
+        for company, activities in open_followups.grouped("customer_company_id").items():
+            keys = {(act.res_id, act.customer_followup_id.id): act for act in activities}
+            desired = self._followup_desired(company, list({pid for pid, _fid in keys}))
+            keys = {key: act for key, act in keys.items() if key in desired}
+            owners = self._followup_responsibles(
+                company, list(keys), desired, activities.customer_followup_id
+            )
+            moves = defaultdict(list)
+            for key, activity in keys.items():
+                if owners.get(key) and owners[key] != activity.user_id.id:
+                    moves[owners[key]].append(activity.id)
+            for user_id, activity_ids in moves.items():
+                Activity.browse(activity_ids).with_context(mail_activity_quick_update=True).write(
+                    {"user_id": user_id}
+                )
 
     @api.model
     def _followups_done(self, done, feedback=False):
@@ -186,6 +232,7 @@ class ResPartner(models.Model):
     def _followup_desired(self, company, partner_ids):
         """``{(partner_id, followup_id): (salesperson_id, team_id)}`` for the active lines
         of each partner's effective class in ``company``."""
+        self.flush_model(["user_id", "team_id", "customer_class_id"])
         rows = self.env.execute_query(
             SQL(
                 """

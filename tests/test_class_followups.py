@@ -314,7 +314,15 @@ class TestClassFollowups(ClassificationCase):
         self.assertFalse(self.env["mail.mail"].search([("mail_message_id", "=", note.id)]))
         # and the engine's own runs do the same: invoices make a prospect potential
         customer = self.customer("Growing")
+        cron = self.env.ref("customer_classification.ir_cron_schedule_class_followups")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
         self.classify(customer)
+        # a first classification leaves the planning to the scheduled action, at once
+        self.assertFalse(self.followups(customer))
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        self.Partner._cron_schedule_class_followups()
         self.assertEqual(set(self.by_line(customer)), {self.lines["prospect_call"]})
         self.invoice(customer, 700_000)
         self.classify(customer)
@@ -373,6 +381,21 @@ class TestClassFollowups(ClassificationCase):
         self.salesperson.action_archive()
         self.assertEqual(other._schedule_class_followups()["created"], 1)
         self.assertEqual(self.followups(other).user_id, self.fallback)
+
+    def test_a_new_salesperson_takes_over_the_open_followups(self):
+        partner = self.customer("Changing hands")
+        partner.user_id = self.salesperson
+        self.set_class(partner, "strategic")
+        self.assertEqual(self.followups(partner).user_id, self.salesperson)
+        mails = self.env["mail.mail"].search_count([])
+        partner.user_id = self.fixed
+        self.assertEqual(self.followups(partner).user_id, self.fixed)
+        self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+        # no salesperson any more: the team leader of the customer's team, then Settings'
+        partner.write({"user_id": False, "team_id": self.team.id})
+        self.assertEqual(self.followups(partner).user_id, self.leader)
+        partner.team_id = False
+        self.assertEqual(self.followups(partner).user_id, self.fallback)
 
     def test_no_owner_at_all_is_counted_unassigned(self):
         self.company.customer_followup_user_id = False

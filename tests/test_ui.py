@@ -95,6 +95,11 @@ class TestUi(HttpCase):
         run = self.env["customer.allocation.run"].search([], limit=1)
         self.assertEqual(run.state, "applied")
         self.assertIn(partner, run.line_ids.partner_id)
+        # the new salesperson took over its follow-ups from the fallback user
+        followups = self.env["mail.activity"].search(
+            [("res_id", "=", partner.id), ("customer_followup_id", "!=", False)]
+        )
+        self.assertEqual(followups.user_id, partner.user_id)
 
     def test_followup_tour(self):
         """A salesperson marks a visit done from "My follow-ups"; the next one is planned."""
