@@ -72,10 +72,10 @@ class CustomerTrackingRecord(models.Model):
         [("open", "Open"), ("answered", "Answered"), ("closed", "Closed")],
         compute="_compute_state",
         store=True,
-        readonly=False,
         precompute=True,
         tracking=True,
-        help="Complaints and requests run open, answered, closed; other contacts are closed.",
+        help="Complaints and requests run open, answered, closed (Mark Answered, Close); "
+        "other contacts are closed.",
     )
     answered_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
     sla_class_id = fields.Many2one(
