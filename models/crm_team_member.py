@@ -106,16 +106,17 @@ class CrmTeamMember(models.Model):
         return {user_id: float(load or 0.0) for user_id, load in rows}
 
     @api.model
-    def _customer_user_teams(self, company, user_ids):
-        """``{user_id: team_id}``: each user's first active team in ``company``."""
+    def _customer_memberships(self, company, user_ids):
+        """``(user_id, team_id, level)`` of the active memberships of ``user_ids`` in the
+        active teams of ``company``, each user's teams in their order."""
         if not user_ids:
-            return {}
+            return []
         self.flush_model()
         self.env["crm.team"].flush_model(["active", "company_id", "sequence"])
-        rows = self.env.execute_query(
+        return self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT ON (m.user_id) m.user_id, m.crm_team_id
+                SELECT m.user_id, m.crm_team_id, m.customer_owner_level
                   FROM crm_team_member m
                   JOIN crm_team t ON t.id = m.crm_team_id
                  WHERE m.active AND t.active AND m.user_id = ANY(%s::int[])
@@ -126,29 +127,20 @@ class CrmTeamMember(models.Model):
                 company.id,
             )
         )
-        return dict(rows)
+
+    @api.model
+    def _customer_user_teams(self, company, user_ids):
+        """``{user_id: team_id}``: each user's first active team in ``company``."""
+        teams = {}
+        for user_id, team_id, _level in self._customer_memberships(company, user_ids):
+            teams.setdefault(user_id, team_id)
+        return teams
 
     @api.model
     def _customer_user_levels(self, company, user_ids):
         """``{user_id: level}``: each user's most senior level in ``company``'s teams."""
-        if not user_ids:
-            return {}
-        self.flush_model()
-        self.env["crm.team"].flush_model(["active", "company_id", "sequence"])
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT DISTINCT ON (m.user_id) m.user_id, m.customer_owner_level
-                  FROM crm_team_member m
-                  JOIN crm_team t ON t.id = m.crm_team_id
-                 WHERE m.active AND t.active AND m.customer_owner_level IS NOT NULL
-                   AND m.user_id = ANY(%s::int[])
-                   AND (t.company_id IS NULL OR t.company_id = %s)
-                 ORDER BY m.user_id, %s DESC
-                """,
-                bulk_sql.array(user_ids),
-                company.id,
-                level_rank_sql(SQL("m.customer_owner_level")),
-            )
-        )
-        return dict(rows)
+        levels = {}
+        for user_id, _team_id, level in self._customer_memberships(company, user_ids):
+            if LEVEL_RANK.get(level, 0) > LEVEL_RANK.get(levels.get(user_id), 0):
+                levels[user_id] = level
+        return levels

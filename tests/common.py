@@ -1,3 +1,5 @@
+import json
+
 from odoo.tests import TransactionCase, new_test_user
 
 from ..models.res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES
@@ -65,3 +67,21 @@ class CustomerCodeCase(TransactionCase):
 
     def expected(self, serial, prefix="T"):
         return f"{prefix}{self.year}{serial:04d}"
+
+
+def json_rpc(case, login, password, model, method, args):
+    """``execute_kw`` over JSON-RPC as ``login``, from an ``HttpCase``: the answer's JSON."""
+    uid = case.env["res.users"].search([("login", "=", login)]).id
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [case.env.cr.dbname, uid, password, model, method, args],
+        },
+    }
+    response = case.url_open(
+        "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+    )
+    return response.json()

@@ -1,11 +1,10 @@
 """Customer allocation: the monthly review, who may allocate, and two companies."""
 
-import json
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import json_rpc
 from .common_allocation import MANAGER, PASSWORD, SALES, AllocationCase
 
 
@@ -270,20 +269,7 @@ class TestAllocationOverRpc(HttpCase):
     """The buttons are public methods: a salesperson reaches them over JSON-RPC."""
 
     def rpc(self, login, model, method, args):
-        uid = self.env["res.users"].search([("login", "=", login)]).id
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, uid, PASSWORD, model, method, args],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
-        return response.json()
+        return json_rpc(self, login, PASSWORD, model, method, args)
 
     def test_only_managers_allocate_over_rpc(self):
         env = self.env(context=dict(self.env.context, tracking_disable=True))

@@ -1,10 +1,9 @@
 """Least privilege: who may do what, over the ORM and over JSON-RPC."""
 
-import json
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import json_rpc
 from .common_classification import ClassificationCase
 
 PASSWORD = "Least-privilege-1"
@@ -19,20 +18,7 @@ class TestReclassifyOverRpc(HttpCase):
     """The buttons are public methods: reachable by anyone logged in, checked each time."""
 
     def rpc(self, login, method, args):
-        uid = self.env["res.users"].search([("login", "=", login)]).id
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "service": "object",
-                "method": "execute_kw",
-                "args": [self.env.cr.dbname, uid, PASSWORD, "res.partner", method, args],
-            },
-        }
-        response = self.url_open(
-            "/jsonrpc", data=json.dumps(payload), headers={"Content-Type": "application/json"}
-        )
-        return response.json()
+        return json_rpc(self, login, PASSWORD, "res.partner", method, args)
 
     def test_reclassify_needs_user_and_all_needs_manager(self):
         partner = self.env["res.partner"].create(
