@@ -189,7 +189,7 @@ class CustomerAllocationRun(models.Model):
                 )
             for (user_id, team_id), partner_ids in groups.items():
                 Partner.browse(partner_ids).write({"user_id": user_id, "team_id": team_id})
-            Partner.browse(list(notes))._message_log_batch(notes)
+            Partner._customer_log_notes(notes)
             run.write(
                 {
                     "state": "applied",

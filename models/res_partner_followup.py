@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.tools import SQL, html2plaintext
+from odoo.tools.mail import generate_tracking_message_id
 
 from . import bulk_sql
 
@@ -102,30 +103,58 @@ class ResPartner(models.Model):
 
     def _followup_reassign(self):
         """A new salesperson or team takes over the open class follow-ups of these
-        customers (without an "assigned to you" e-mail per activity)."""
-        Activity = self.env["mail.activity"].sudo()
-        open_followups = Activity.search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", self.ids),
-                ("customer_followup_id", "!=", False),
-            ]
-        )
-        for company, activities in open_followups.grouped("customer_company_id").items():
-            keys = {(act.res_id, act.customer_followup_id.id): act for act in activities}
-            desired = self._followup_desired(company, list({pid for pid, _fid in keys}))
-            keys = {key: act for key, act in keys.items() if key in desired}
-            owners = self._followup_responsibles(
-                company, list(keys), desired, activities.customer_followup_id
+        customers: reassigned in one statement per company, without a notification or a
+        follower per activity (an allocation may move 40,000 customers at once)."""
+        if not self.ids:
+            return
+        self.env["mail.activity"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT a.customer_company_id, a.id, a.res_id, a.customer_followup_id, a.user_id
+                  FROM mail_activity a
+                 WHERE a.res_model = 'res.partner' AND a.res_id = ANY(%s::int[])
+                   AND a.customer_followup_id IS NOT NULL AND a.active
+                """,
+                bulk_sql.array(self.ids),
             )
-            moves = defaultdict(list)
-            for key, activity in keys.items():
-                if owners.get(key) and owners[key] != activity.user_id.id:
-                    moves[owners[key]].append(activity.id)
-            for user_id, activity_ids in moves.items():
-                Activity.browse(activity_ids).with_context(mail_activity_quick_update=True).write(
-                    {"user_id": user_id}
-                )
+        )
+        per_company = defaultdict(dict)
+        for company_id, activity_id, partner_id, followup_id, user_id in rows:
+            per_company[company_id][(partner_id, followup_id)] = (activity_id, user_id)
+        moves = []
+        for company_id, current in per_company.items():
+            company = self.env["res.company"].browse(company_id)
+            desired = self._followup_desired(company, list({pid for pid, _fid in current}))
+            keys = [key for key in current if key in desired]
+            lines = self.env["customer.class.followup"].sudo().browse({f for _p, f in keys})
+            owners = self._followup_responsibles(company, keys, desired, lines)
+            moves += [
+                (current[key][0], owners[key])
+                for key in keys
+                if owners.get(key) and owners[key] != current[key][1]
+            ]
+        if not moves:
+            return
+        activity_ids, user_ids = zip(*moves, strict=True)
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE mail_activity a
+                   SET user_id = v.user_id, user_tz = up.tz, write_uid = %s, write_date = %s
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, user_id)
+                  JOIN res_users u ON u.id = v.user_id
+                  JOIN res_partner up ON up.id = u.partner_id
+                 WHERE a.id = v.id
+                """,
+                self.env.uid,
+                fields.Datetime.now(),
+                bulk_sql.array(activity_ids),
+                bulk_sql.array(user_ids),
+            )
+        )
+        self.env["mail.activity"].invalidate_model()
+        self.invalidate_model(["activity_ids", "activity_user_id"])
 
     @api.model
     def _followups_done(self, done, feedback=False):
@@ -295,8 +324,47 @@ class ResPartner(models.Model):
             )
             for partner_id, names in per_partner.items()
         }
-        self.sudo().browse(list(bodies))._message_log_batch(bodies)
+        self._customer_log_notes(bodies)
         activities.unlink()
+
+    @api.model
+    def _customer_log_notes(self, bodies):
+        """Log ``{partner_id: html}`` as internal notes, as ``_message_log_batch`` does,
+        in one statement: no notification, no follower (the ORM's create of 40,000
+        messages took 15 s of a 25 s allocation)."""
+        if not bodies:
+            return
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
+        now = fields.Datetime.now()
+        self.env["mail.message"].flush_model()
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO mail_message (
+                    model, res_id, body, message_type, subtype_id, is_internal, author_id,
+                    email_from, reply_to, message_id, email_add_signature, date,
+                    create_uid, write_uid, create_date, write_date)
+                SELECT 'res.partner', v.res_id, v.body::jsonb #>> '{}', 'notification', %s,
+                       TRUE, %s, %s, %s, %s, FALSE, %s, %s, %s, %s, %s
+                  FROM unnest(%s::int[], string_to_array(%s, chr(30), '')) AS v(res_id, body)
+                """,
+                self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                author_id,
+                email_from,
+                reply_to,
+                generate_tracking_message_id("message-notify"),
+                now,
+                self.env.uid,
+                self.env.uid,
+                now,
+                now,
+                bulk_sql.array(bodies),
+                bulk_sql.json_rows(str(body) for body in bodies.values()),
+            )
+        )
+        self.env["mail.message"].invalidate_model()
+        self.browse(list(bodies)).invalidate_recordset(["message_ids"])
 
     @api.model
     def _followup_create(self, company, missing, desired):
