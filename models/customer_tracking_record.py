@@ -267,26 +267,17 @@ class CustomerTrackingRecord(models.Model):
         self.ensure_one()
         customer = self.commercial_partner_id
         salesperson = customer.user_id
-        team = customer.team_id
-        if not team and salesperson:
-            teams = self.env["crm.team.member"]._customer_user_teams(
-                self.company_id, salesperson.ids
-            )
-            team = self.env["crm.team"].browse(teams.get(salesperson.id))
-        for user in (team.user_id, self.company_id.customer_followup_user_id, salesperson):
+        leader = self.env["res.partner"]._customer_team_leaders(
+            self.company_id, {customer.id: (salesperson.id, customer.team_id.id)}
+        )[customer.id]
+        Users = self.env["res.users"]
+        for user in (Users.browse(leader), self.company_id.customer_followup_user_id, salesperson):
             if user and user.active and not user.share:
                 return user
-        return self.env["res.users"]
+        return Users
 
     def _close_escalations(self):
-        activity_type = self.env.ref(
-            "customer_classification.mail_activity_type_response_overdue",
-            raise_if_not_found=False,
-        )
-        if activity_type:
-            self.sudo().activity_unlink(
-                ["customer_classification.mail_activity_type_response_overdue"]
-            )
+        self.sudo().activity_unlink(["customer_classification.mail_activity_type_response_overdue"])
 
     @api.model
     def _service_levels(self, class_ids):

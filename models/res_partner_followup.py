@@ -35,7 +35,9 @@ class ResPartner(models.Model):
     def _schedule_class_followups(self, companies=None):
         """Plan and cancel the class follow-ups of these customers (empty recordset:
         every customer in scope) in ``companies`` (default: the current company, or every
-        company for the empty recordset). Returns ``{'created': n, 'cancelled': n}``."""
+        company for the empty recordset). Returns ``{'created': n, 'cancelled': n,
+        'unassigned': n}``, the last being follow-ups nobody could be given (no
+        salesperson, no team leader, no fallback user in Settings)."""
         stats = {"created": 0, "cancelled": 0, "unassigned": 0}
         if companies is None:
             companies = self.env.company if self else self.env["res.company"].sudo().search([])
@@ -438,26 +440,23 @@ class ResPartner(models.Model):
         the team leader, then to the company's follow-up user (Settings)."""
         lines = {line.id: line for line in followups}
         users = {uid for uid, _team in desired.values() if uid}
-        teams = {team for _uid, team in desired.values() if team}
         active = set(
             self.env["res.users"]
             .sudo()
             .search([("id", "in", list(users | set(followups.user_id.ids))), ("share", "=", False)])
             .ids
         )
-        user_teams = self.env["crm.team.member"]._customer_user_teams(company, users)
-        leaders = {
-            team.id: team.user_id.id
-            for team in self.env["crm.team"].sudo().browse(teams | set(user_teams.values()))
-            if team.user_id.active and not team.user_id.share
+        owners = {
+            key: (salesperson if salesperson in active else None, team)
+            for key, (salesperson, team) in desired.items()
         }
+        leaders = self._customer_team_leaders(company, owners)
         fallback = company.customer_followup_user_id.id
         result = {}
         for key in missing:
             line = lines[key[1]]
-            salesperson, team = desired[key]
-            salesperson = salesperson if salesperson in active else None
-            leader = leaders.get(team or user_teams.get(salesperson))
+            salesperson, _team = owners[key]
+            leader = leaders[key]
             if line.responsible == "user":
                 choice = (line.user_id.id if line.user_id.id in active else None,)
             elif line.responsible == "team_leader":
@@ -466,6 +465,23 @@ class ResPartner(models.Model):
                 choice = (salesperson, leader)
             result[key] = next((uid for uid in choice if uid), fallback)
         return result
+
+    @api.model
+    def _customer_team_leaders(self, company, owners):
+        """``{key: user_id or None}`` for ``owners`` ``{key: (salesperson_id, team_id)}``:
+        the leader of the customer's team, else of the salesperson's first team in
+        ``company``, when that leader is an active internal user."""
+        users = {uid for uid, _team in owners.values() if uid}
+        user_teams = self.env["crm.team.member"]._customer_user_teams(company, users)
+        teams = {team or user_teams.get(uid) for uid, team in owners.values()} - {None}
+        leaders = {
+            team.id: team.user_id.id
+            for team in self.env["crm.team"].sudo().browse(teams)
+            if team.user_id.active and not team.user_id.share
+        }
+        return {
+            key: leaders.get(team or user_teams.get(uid)) for key, (uid, team) in owners.items()
+        }
 
     @api.model
     def _followup_last_done(self, company, keys):

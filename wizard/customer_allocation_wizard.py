@@ -96,9 +96,8 @@ class CustomerAllocationWizard(models.TransientModel):
             return Partner._classification_partners(self.company_id).ids
         if self.target == "unfit":
             return sorted(Partner._classification_unfit_ids(self.company_id))
-        unassigned = Partner._classification_partners(self.company_id, [("user_id", "=", False)])
         if self.target == "unassigned":
-            return unassigned.ids
+            return Partner._classification_partners(self.company_id, [("user_id", "=", False)]).ids
         return Run._review_partner_ids(self.company_id)
 
     def action_preview(self):
@@ -172,18 +171,13 @@ class CustomerAllocationWizard(models.TransientModel):
             raise UserError(
                 self.env._("Nothing to apply: no customer changes owner (see why in the preview).")
             )
-        Run = self.env["customer.allocation.run"].sudo()
-        run = Run.create(
-            {
-                "company_id": self.company_id.id,
-                "origin": "wizard",
-                "rule_ids": [fields.Command.set(self.rule_ids.ids)],
-                "line_count": len(moves),
-                "fairness": self._fairness_summary(),
-            }
-        )
-        insert_proposals(
-            self.env["customer.allocation.run.line"], "run_id", run, moves._to_proposals()
+        Run = self.env["customer.allocation.run"]
+        run = Run._create_from(
+            self.company_id,
+            "wizard",
+            self.rule_ids,
+            moves._to_proposals(),
+            self._fairness_summary(),
         )
         run._apply()
         return {
