@@ -194,14 +194,14 @@ class CustomerTrackingRecord(models.Model):
 
     def _check_can_answer(self):
         """The author, the customer's salesperson, or a manager may answer; customer
-        service only reads."""
-        if self.env.user.has_group("customer_classification.group_manager"):
-            return
+        service only reads; nobody answers what their companies do not see."""
         if not self.env.user.has_group("customer_classification.group_user"):
             raise AccessError(
                 self.env._("Customer service reads tracking records; it does not answer them.")
             )
         self.check_access("read")
+        if self.env.user.has_group("customer_classification.group_manager"):
+            return
         uid = self.env.uid
         for record in self.sudo():
             if uid not in (record.user_id.id, record.commercial_partner_id.user_id.id):

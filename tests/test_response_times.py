@@ -6,6 +6,7 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
@@ -239,6 +240,24 @@ class TestResponseTimes(ClassificationCase):
         third = self.request(FRIDAY_16H, user_id=self.other_salesperson.id)
         third.with_user(self.manager).action_answer()
         self.assertEqual(third.state, "answered")
+
+    def test_a_manager_of_another_company_never_answers(self):
+        """Being a manager does not open another company's records."""
+        company_b = self.env["res.company"].create({"name": "Answering Company B"})
+        manager_b = new_test_user(
+            self.env,
+            "rt_manager_b",
+            groups="customer_classification.group_manager",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        record = self.request(FRIDAY_16H)
+        self.assertEqual(record.company_id, self.env.company)
+        for action in ("action_answer", "action_close"):
+            with self.env.cr.savepoint(), self.assertRaises(AccessError):
+                getattr(record.with_user(manager_b), action)()
+        self.assertEqual(record.state, "open")
+        self.assertFalse(record.answered_date)
 
     def test_customer_service_never_answers(self):
         """Customer service only reads tracking records, even as a customer's salesperson."""
