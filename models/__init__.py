@@ -14,6 +14,10 @@ from . import customer_classification
 from . import customer_classification_history
 from . import customer_classification_mark
 from . import customer_tracking_record
+from . import customer_analytics
+from . import customer_rfm_cell
+from . import customer_classification_snapshot
+from . import customer_snapshot_month
 from . import customer_class_followup
 from . import mail_activity
 from . import crm_team_member
@@ -24,9 +28,11 @@ from . import res_partner
 from . import res_partner_classification
 from . import res_partner_followup
 from . import res_partner_allocation
+from . import res_partner_analytics
 from . import res_partner_industry
 from . import res_config_settings
 from . import res_company
 from . import account_move
 from . import sale_order
 from . import res_country_state
+from . import ir_actions_report

@@ -67,10 +67,24 @@ class CustomerClass(models.Model):
     )
     resource_focus = fields.Text(translate=True)
     goal = fields.Text(translate=True)
+    goal_revenue_growth = fields.Float(
+        string="Revenue Growth Goal (%)",
+        help="Yearly revenue growth the class's strategy aims at (e.g. 15 for +15 %), "
+        "against which the strategy effectiveness report measures it.",
+    )
+    goal_repurchase_rate = fields.Float(
+        string="Repurchase Goal (%)",
+        help="Share of the class's customers who should order again each quarter.",
+    )
 
     _sql_constraints = [
         ("code_uniq", "UNIQUE(code)", "A class code must be unique."),
         ("response_positive", "CHECK(response_hours >= 0)", "A response time cannot be negative."),
+        (
+            "repurchase_goal_range",
+            "CHECK(goal_repurchase_rate >= 0 AND goal_repurchase_rate <= 100)",
+            "A repurchase goal is a share from 0 to 100 %.",
+        ),
         (
             "allocation_weight_positive",
             "CHECK(allocation_weight >= 0)",

@@ -62,12 +62,23 @@ class CustomerClassFollowup(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Fixed User", domain="[('share', '=', False)]", ondelete="restrict"
     )
+    effort_hours = fields.Float(
+        string="Effort (hours)",
+        default=0.5,
+        help="Expected time one follow-up takes: the tracking record it logs carries it, for "
+        "the cost to serve per class.",
+    )
 
     _sql_constraints = [
         (
             "interval_positive",
             "CHECK(interval_days > 0)",
             "A follow-up interval must be at least one day.",
+        ),
+        (
+            "effort_not_negative",
+            "CHECK(effort_hours >= 0)",
+            "The effort of a follow-up cannot be negative.",
         ),
     ]
 

@@ -33,6 +33,7 @@ from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import formatLang
 
 from . import bulk_sql, indicator_sql
+from .customer_indicator import ANALYTICS_KINDS
 
 PARAM_REVENUE_SOURCE = "customer_classification.revenue_source"
 PARAM_REVIEW_MODE = "customer_classification.review_mode"
@@ -346,6 +347,11 @@ class CustomerClassification(models.Model):
             if kind == "partner_field" and code not in missing
         ]
         partner_values = indicator_sql.partner_indicators(self.env, partner_ids, field_names)
+        analysed = (
+            self.env["customer.analytics"]._values_for(company, partner_ids)
+            if any(kind in ANALYTICS_KINDS for _c, kind, _m, _f in specs)
+            else {}
+        )
         empty = {}
         values = {}
         for pid in partner_ids:
@@ -354,6 +360,9 @@ class CustomerClassification(models.Model):
             for code, kind, months, fname in specs:
                 if kind == "partner_field":
                     row[code] = pvals.get(f"field:{fname}")
+                elif kind in ANALYTICS_KINDS:
+                    default = 0.0 if kind == "customer_lifetime_value" else None
+                    row[code] = analysed.get(pid, empty).get(kind, default)
                 elif kind == "industry_risk":
                     row[code] = pvals.get("industry_risk", "medium")
                 elif kind == "overdue_amount":

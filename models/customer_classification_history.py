@@ -1,5 +1,6 @@
 import json
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -76,11 +77,12 @@ class CustomerClassificationHistory(models.Model):
             )
 
     @api.model
-    def _log(self, company, rows, origin, reason=None):
-        """Insert one row per dict of ``rows`` in one query."""
+    def _log(self, company, rows, origin, reason=None, date=None):
+        """Insert one row per dict of ``rows`` in one query (dated ``date``, default now;
+        a dated row is a reconstruction: no chatter note)."""
         if not rows:
             return
-        now = fields.Datetime.now()
+        now = date or fields.Datetime.now()
 
         def column(key):
             return bulk_sql.array(row.get(key) for row in rows)
@@ -119,7 +121,64 @@ class CustomerClassificationHistory(models.Model):
             )
         )
         self.invalidate_model()
-        self._post_class_changes(company, rows, reason)
+        if not date:
+            self._post_class_changes(company, rows, reason)
+
+    @api.model
+    def _replay(self, company, months):
+        """Reconstruct ``company``'s class history of the last ``months`` month ends from
+        its invoices, with the standard in force, as if it had run then (origin Import,
+        said in the reason), and leave the results at the last one: the next run logs
+        what changed since. For demo data, or to try the reports on a fresh database;
+        never run by the module itself, since a reconstructed class is a guess.
+        """
+        if isinstance(company, int):  # from a data file
+            company = self.env["res.company"].browse(company)
+        Classification = self.env["customer.classification"].sudo()
+        Snapshot = self.env["customer.classification.snapshot"].sudo()
+        standard = Classification._standard(company)
+        ids = self.env["res.partner"]._classification_partners(company).ids
+        if standard is None or not ids:
+            return 0
+        reason = self.env._("Reconstructed from the invoices of the time")
+        previous, last = {}, {}
+        count = 0
+        for month in Snapshot._months(months):
+            month_end = month + relativedelta(months=1, days=-1)
+            values = Classification._indicator_values(company, ids, month_end)
+            rows = []
+            for pid in ids:
+                result = standard.evaluate(values[pid])
+                last[pid] = result
+                old = previous.get(pid)
+                if old and old == (result.class_id, result.score):
+                    continue
+                previous[pid] = (result.class_id, result.score)
+                rows.append(
+                    {
+                        "partner_id": pid,
+                        "old_class_id": old[0] if old else None,
+                        "new_class_id": result.class_id,
+                        "old_score": old[1] if old else None,
+                        "new_score": result.score,
+                        "standard_id": standard.id,
+                        "snapshot": result.explanation(standard, values[pid]),
+                    }
+                )
+            # an hour before the month's end, in the engine's calendar
+            moment = Snapshot._month_end_utc(month) - relativedelta(hours=1)
+            self._log(company, rows, "import", reason, date=moment)
+            count += len(rows)
+        today = Classification._today()
+        Classification._write_results(
+            company,
+            [
+                (pid, Classification._next_state(None, result, False, today))
+                for pid, result in last.items()
+            ],
+            fields.Datetime.now(),
+        )
+        return count
 
     @api.model
     def _post_class_changes(self, company, rows, reason=None):

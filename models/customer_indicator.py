@@ -16,6 +16,10 @@ KINDS = [
     ("growth_months", "Months of rising revenue"),
     ("overdue_amount", "Overdue receivable"),
     ("industry_risk", "Industry risk"),
+    ("rfm_segment", "RFM segment"),
+    ("abc_class", "ABC class"),
+    ("lifecycle_stage", "Lifecycle stage"),
+    ("customer_lifetime_value", "Lifetime value"),
     ("partner_field", "Partner field"),
 ]
 #: kinds whose thresholds can never be negative (amounts, counts, durations)
@@ -30,7 +34,11 @@ NON_NEGATIVE_KINDS = {
     "overdue_amount",
 }
 #: kinds whose values are amounts in the company currency
-AMOUNT_KINDS = {"revenue", "avg_order_value", "overdue_amount"}
+AMOUNT_KINDS = {"revenue", "avg_order_value", "overdue_amount", "customer_lifetime_value"}
+#: kinds read from the customer analytics (``customer.analytics``, refreshed daily)
+ANALYTICS_KINDS = {"rfm_segment", "abc_class", "lifecycle_stage", "customer_lifetime_value"}
+#: kinds whose values are codes, compared as text
+TEXT_KINDS = {"industry_risk", "rfm_segment", "abc_class", "lifecycle_stage"}
 #: kinds counted in whole numbers
 COUNT_KINDS = {"order_count", "lifetime_orders", "complaint_count"}
 NUMERIC_FIELD_TYPES = ("integer", "float", "monetary", "boolean")
@@ -90,7 +98,7 @@ class CustomerIndicator(models.Model):
             if indicator.kind == "partner_field":
                 indicator.is_numeric = indicator.field_id.ttype in NUMERIC_FIELD_TYPES
             else:
-                indicator.is_numeric = indicator.kind != "industry_risk"
+                indicator.is_numeric = indicator.kind not in TEXT_KINDS
 
     @api.constrains("code")
     def _check_code(self):
@@ -268,6 +276,12 @@ class CustomerIndicator(models.Model):
                 ._fields["classification_risk"]
                 ._description_selection(env)
             ).get(value, value),
+            **{
+                name: lambda name=name: dict(
+                    env["customer.analytics"]._fields[name]._description_selection(env)
+                ).get(value, value)
+                for name in ("rfm_segment", "abc_class", "lifecycle_stage")
+            },
         }
         return formatters[kind]() if kind in formatters else self._format_field_value(value)
 

@@ -67,6 +67,18 @@ class CustomerTrackingRecord(models.Model):
         ondelete="set null",
         help="Logged by marking this follow-up of the class strategy done.",
     )
+    followup_deadline = fields.Date(
+        string="Follow-up Due",
+        readonly=True,
+        copy=False,
+        help="The due date of the class follow-up this record closed: done on time when "
+        "the record's date is not after it.",
+    )
+    duration = fields.Float(
+        string="Effort (hours)",
+        help="Time spent on this contact, for the cost to serve per class. A record logged "
+        "by a class follow-up takes the follow-up's expected effort.",
+    )
     # response times: complaints and requests are answered within the class's hours
     state = fields.Selection(
         [("open", "Open"), ("answered", "Answered"), ("closed", "Closed")],
@@ -103,6 +115,14 @@ class CustomerTrackingRecord(models.Model):
         readonly=True, copy=False, help="The team leader got an activity about it."
     )
     calendar_color = fields.Char(compute="_compute_calendar_color")
+
+    _sql_constraints = [
+        (
+            "duration_not_negative",
+            "CHECK(duration >= 0)",
+            "The effort of a tracking record cannot be negative.",
+        ),
+    ]
 
     @api.depends("record_type", "partner_id", "date")
     def _compute_display_name(self):

@@ -36,7 +36,13 @@ class MailActivity(models.Model):
         """A class follow-up done: log the contact, then plan the next one from today."""
         followups = self.filtered(lambda act: act.customer_followup_id and act.active)
         done = [
-            (act.res_id, act.customer_company_id, act.customer_followup_id, act.summary)
+            (
+                act.res_id,
+                act.customer_company_id,
+                act.customer_followup_id,
+                act.summary,
+                act.date_deadline,
+            )
             for act in followups
         ]
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

@@ -14,6 +14,23 @@ from .customer_input_mixin import check_input
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
 from .res_partner_classification import DEFAULT_SCOPE_DOMAIN, PARAM_SCOPE_DOMAIN
 
+#: company fields of the analytics, written together (their checks relate them)
+ANALYTICS_FIELDS = (
+    "customer_analytics_window_months",
+    "customer_rfm_method",
+    "customer_rfm_recency_thresholds",
+    "customer_rfm_frequency_thresholds",
+    "customer_rfm_monetary_thresholds",
+    "customer_abc_a_share",
+    "customer_abc_b_share",
+    "customer_abc_c_share",
+    "customer_lifecycle_new_days",
+    "customer_lifecycle_at_risk_factor",
+    "customer_lifecycle_churn_days",
+    "customer_clv_horizon_years",
+    "customer_cost_hourly_rate",
+)
+
 #: settings that every evaluation reads
 ENGINE_PARAMS = (
     PARAM_WINDOW,
@@ -107,6 +124,43 @@ class ResConfigSettings(models.TransientModel):
     customer_followup_user_id = fields.Many2one(
         related="company_id.customer_followup_user_id", readonly=False
     )
+    # analytics: not related fields, which would write the company one field at a time
+    # and fail its checks half-way (the ABC shares add up only once all are written);
+    # read by get_values, written together by set_values
+    customer_analytics_window_months = fields.Integer(
+        string="Analytics Window (months)",
+    )
+    customer_rfm_method = fields.Selection(
+        [("quintile", "Quintiles"), ("threshold", "Thresholds")],
+        string="RFM Scores",
+    )
+    customer_rfm_recency_thresholds = fields.Char(
+        string="Recency Cut Points (days)",
+    )
+    customer_rfm_frequency_thresholds = fields.Char(
+        string="Frequency Cut Points",
+    )
+    customer_rfm_monetary_thresholds = fields.Char(
+        string="Monetary Cut Points",
+    )
+    customer_abc_a_share = fields.Float(string="A Share (%)")
+    customer_abc_b_share = fields.Float(string="B Share (%)")
+    customer_abc_c_share = fields.Float(string="C Share (%)")
+    customer_lifecycle_new_days = fields.Integer(
+        string="New Customer Period (days)",
+    )
+    customer_lifecycle_at_risk_factor = fields.Float(
+        string="At Risk After (× usual interval)",
+    )
+    customer_lifecycle_churn_days = fields.Integer(
+        string="Churned After (days)",
+    )
+    customer_clv_horizon_years = fields.Float(
+        string="Lifetime Horizon (years)",
+    )
+    customer_cost_hourly_rate = fields.Float(
+        string="Cost per Hour of Effort",
+    )
     customer_sla_working_hours = fields.Boolean(
         related="company_id.customer_sla_working_hours", readonly=False
     )
@@ -191,6 +245,8 @@ class ResConfigSettings(models.TransientModel):
         value in use (the default), not a Settings screen that fails to open; the schedule
         is the scheduled action's."""
         res = super().get_values()
+        company = self.env.company
+        res.update({name: company[name] for name in ANALYTICS_FIELDS})
         cron = self._classification_cron()
         if cron:
             res.update(
@@ -218,6 +274,9 @@ class ResConfigSettings(models.TransientModel):
         previous = params.get_param(PARAM_SCOPE, "global")
         engine_before = [params.get_param(key) for key in ENGINE_PARAMS]
         res = super().set_values()
+        analytics = {name: self[name] for name in ANALYTICS_FIELDS}
+        if any(self.company_id[name] != value for name, value in analytics.items()):
+            self.company_id.write(analytics)
         if [params.get_param(key) for key in ENGINE_PARAMS] != engine_before:
             # every evaluation reads these: a run under way restarts from the beginning
             self.env["customer.standard"]._queue_company_runs("config")

@@ -163,7 +163,7 @@ class ResPartner(models.Model):
         """Follow-up activities were marked done: log each contact as a tracking record
         of the line's type, then plan the next ones from today.
 
-        ``done``: ``(partner_id, company, followup, summary)`` tuples."""
+        ``done``: ``(partner_id, company, followup, summary, deadline)`` tuples."""
         now = fields.Datetime.now()
         note = html2plaintext(feedback).strip() if feedback else ""
         Record = self.env["customer.tracking.record"].sudo()
@@ -177,13 +177,15 @@ class ResPartner(models.Model):
                     "record_type": followup.record_type,
                     "summary": note or summary or followup.summary,
                     "followup_id": followup.id,
+                    "followup_deadline": deadline,
+                    "duration": followup.effort_hours,
                 }
-                for partner_id, company, followup, summary in done
+                for partner_id, company, followup, summary, deadline in done
                 if company
             ]
         )
         per_company = defaultdict(set)
-        for partner_id, company, _followup, _summary in done:
+        for partner_id, company, *_rest in done:
             if company:
                 per_company[company].add(partner_id)
         for company, partner_ids in per_company.items():

@@ -10,3 +10,4 @@ from . import customer_classification_reject_wizard
 from . import customer_allocation_wizard
 from . import customer_allocation_wizard_line
 from . import customer_allocation_wizard_load
+from . import customer_classification_review_wizard
