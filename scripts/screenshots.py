@@ -15,13 +15,21 @@ through the DevTools protocol (no Selenium, no Playwright: the standard library 
 - ``screenshot_followups.png``: the list of Follow-ups, on its default filter "My Follow-ups";
 - ``screenshot_allocation.png``: the allocation wizard's preview for the unassigned customers
   (the preview only: nothing is applied);
-- ``screenshot_class.png``: the class Strategic, with its follow-ups and service level.
+- ``screenshot_class.png``: the class Strategic, with its follow-ups and service level;
+- ``screenshot_dashboard.png``: the manager's dashboard (Reporting → Dashboard), every panel
+  drawn (a chart that overflows its panel is an error);
+- ``screenshot_report.png``: the Class Migration pivot over the quarters of one year, the year
+  whose quarters moved the most customers up or down (the action opens on the last quarter);
+- ``screenshot_pdf.png``: the first page of the Customer Classification Review of the last
+  complete quarter (the wizard's default period), printed by the server at
+  /report/pdf/... and rasterised by ``pdftoppm`` at 96 dpi.
 
 Options: ``--url`` (default http://localhost:8069), ``--db`` (customer_classification_demo),
 ``--login`` / ``--password`` (admin / admin), ``--out`` (this repository's
 static/description), ``--partner-id``, ``--chromium`` (the browser's command), ``--timeout``
 (seconds to wait for each screen). Needs Debian's ``chromium`` and ``pip install
-websocket-client``; the demo's Chinese names need a CJK font (Debian's ``fonts-noto-cjk``).
+websocket-client``, and for the PDF ``wkhtmltopdf`` on the server and Debian's
+``poppler-utils`` here; the demo's Chinese names need a CJK font (Debian's ``fonts-noto-cjk``).
 """
 
 import argparse
@@ -51,11 +59,19 @@ STANDARD_ACTION = "customer_classification.customer_standard_action"
 FOLLOWUP_ACTION = "customer_classification.mail_activity_action_customer_followup"
 ALLOCATION_ACTION = "customer_classification.customer_allocation_wizard_action"
 CLASS_ACTION = "customer_classification.customer_class_action"
+DASHBOARD_ACTION = "customer_classification.customer_classification_dashboard_action"
+MIGRATION_ACTION = "customer_classification.customer_class_migration_report_action"
+MIGRATION_MODEL = "customer.class.migration.report"
+REVIEW_WIZARD = "customer.classification.review.wizard"
+REVIEW_REPORT = "customer_classification.report_customer_classification_review"
+# The PDF's first page at the browser's 96 pixels per inch: 816 by 1056 for a Letter page.
+PDF_DPI = 96
 # Reported when an Odoo error dialog shows up while waiting for a screen.
 ERROR_DIALOG = ".o_error_dialog, .o_dialog .modal-body .o_error_detail"
 
 # "ready" once `selector` is shown and Odoo is idle (no loading indicator, no blocked screen,
-# images loaded, no finite CSS animation running), "error:<text>" on an error dialog, else "".
+# images loaded, no finite CSS animation nor chart animation running), "error:<text>" on an
+# error dialog, else "".
 READY_JS = """
 (() => {
     const error = document.querySelector(%(error)s);
@@ -70,11 +86,30 @@ READY_JS = """
         || document.querySelector(".o_loading_indicator, .o_blockUI")
         || ![...document.images].every((img) => img.complete)
         || document.getAnimations().some(
-            (a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity)) {
+            (a) => a.playState === "running" && a.effect?.getTiming().iterations !== Infinity)
+        || (window.Chart && Object.values(Chart.instances).some(
+            (chart) => Chart.animator.running(chart)))) {
         return "";
     }
     return "ready";
 })()
+"""
+
+# The dashboard's panels that are not drawn yet (no chart nor table), as "<id>: <title>".
+DASHBOARD_PENDING_JS = """
+[...document.querySelectorAll(".o_cc_dashboard_panel")]
+    .filter((panel) => !panel.querySelector(".o_view_controller :is(canvas, .o_pivot table)"))
+    .map((panel) => panel.dataset.panel + ": " + panel.querySelector("h5").innerText)
+"""
+# The dashboard's panels whose chart reaches beyond the panel, cut off.
+DASHBOARD_OVERFLOW_JS = """
+[...document.querySelectorAll(".o_cc_dashboard_panel")]
+    .filter((panel) => {
+        const body = panel.querySelector(".o_cc_dashboard_view").getBoundingClientRect();
+        const chart = panel.querySelector("canvas")?.getBoundingClientRect();
+        return chart && chart.bottom > body.bottom + 1;
+    })
+    .map((panel) => panel.dataset.panel + ": " + panel.querySelector("h5").innerText)
 """
 
 
@@ -145,16 +180,32 @@ class Odoo:
                 return cookie.value
         raise ScreenshotError(f"Odoo gave no session cookie for {login} on database {db}")
 
-    def search_read(self, model, domain, fields, order, limit):
+    def call_kw(self, model, method, args, **kwargs):
+        """Call the method `method` of the model `model` and return its result."""
         return self.call(
-            f"/web/dataset/call_kw/{model}/search_read",
-            {
-                "model": model,
-                "method": "search_read",
-                "args": [domain],
-                "kwargs": {"fields": fields, "order": order, "limit": limit},
-            },
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs},
         )
+
+    def search_read(self, model, domain, fields, order, limit):
+        return self.call_kw(model, "search_read", [domain], fields=fields, order=order, limit=limit)
+
+    def download(self, path, content_type):
+        """GET `path` with the session and return its body, or raise a readable error."""
+        try:
+            with self.opener.open(self.url + path, timeout=120) as response:
+                received = response.headers.get_content_type()
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            raise ScreenshotError(
+                f"{self.url}{path} answered HTTP {exc.code} {exc.reason}: "
+                f"{exc.read().decode(errors='replace')[:300]}"
+            ) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise ScreenshotError(f"cannot download {self.url}{path}: {exc}") from exc
+        if received != content_type:
+            raise ScreenshotError(f"{self.url}{path} gave {received}, not {content_type}")
+        return body
 
     def ref(self, xmlid):
         """Return the id of the record `xmlid` ("module.name"), or None when it is missing."""
@@ -183,6 +234,22 @@ class Odoo:
         if partner_id:
             raise ScreenshotError(f"no partner has the id {partner_id}")
         raise ScreenshotError("no partner has a class: run Customers → Reclassify All first")
+
+    def migration_year(self):
+        """The year (as "2026") whose quarters moved the most customers up or down, the latest
+        on a tie; None when nobody moved."""
+        groups = self.call_kw(
+            MIGRATION_MODEL,
+            "read_group",
+            [
+                [("period_type", "=", "quarter"), ("movement", "in", ["up", "down"])],
+                ["customer_count:sum"],
+                ["date:year"],
+            ],
+            lazy=False,
+        )
+        years = [(group["customer_count"], group["date:year"]) for group in groups]
+        return max(years)[1] if years else None
 
 
 class Chromium:
@@ -328,6 +395,30 @@ class Chromium:
         if not found:
             raise ScreenshotError(f"cannot choose {value!r} in {what}: no such {selector!r}")
 
+    def wait_until(self, expression, what):
+        """Wait until the JavaScript `expression`, a list of what is missing, is empty, or
+        fail after the timeout naming what is still missing."""
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            missing = self.evaluate(expression)
+            if not missing:
+                return
+            time.sleep(POLL_SECONDS)
+        raise ScreenshotError(
+            f"{what} not ready after {self.timeout:.0f} s: {', '.join(missing)} "
+            "(a slow machine: raise --timeout)"
+        )
+
+    def click_text(self, selector, text, what):
+        """Click the element matching `selector` whose text is `text` (a menu item)."""
+        found = self.evaluate(
+            f"(() => {{ const el = [...document.querySelectorAll({json.dumps(selector)})]"
+            f".find((item) => item.innerText.trim() === {json.dumps(text)});"
+            " if (el) { el.click(); } return !!el; })()"
+        )
+        if not found:
+            raise ScreenshotError(f"cannot click {what}: no {selector!r} reads {text!r}")
+
     def screenshot(self, path):
         data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=False)
         path.write_bytes(base64.b64decode(data["data"]))
@@ -442,6 +533,71 @@ def shoot_class(browser, args, class_id):
     browser.screenshot(args.out / "screenshot_class.png")
 
 
+def shoot_dashboard(browser, args):
+    """The manager's dashboard, every panel drawn and none cut off."""
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{DASHBOARD_ACTION}")
+    browser.wait_for(".o_cc_dashboard_grid .o_cc_dashboard_panel", "the dashboard")
+    browser.wait_until(DASHBOARD_PENDING_JS, "the dashboard's panels")
+    fit_height(browser, ".o_cc_dashboard", ".o_cc_dashboard_grid")
+    browser.wait_until(DASHBOARD_PENDING_JS, "the dashboard's panels")
+    browser.wait_for(".o_cc_dashboard_grid .o_cc_dashboard_panel", "the dashboard")
+    overflowing = browser.evaluate(DASHBOARD_OVERFLOW_JS)
+    if overflowing:
+        raise ScreenshotError(
+            "the dashboard's charts reach beyond their panels, cut off: " + ", ".join(overflowing)
+        )
+    browser.screenshot(args.out / "screenshot_dashboard.png")
+
+
+def shoot_report(browser, args, year):
+    """The Class Migration pivot over the quarters of `year`: the action opens on the last
+    quarter, whose matrix may show few moves; the search is changed as a user does."""
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{MIGRATION_ACTION}")
+    browser.wait_for(".o_pivot table", "the Class Migration report")
+    if year:
+        browser.click(".o_searchview_dropdown_toggler", "the search options")
+        menu = ".o_search_bar_menu .o_filter_menu"
+        browser.wait_for(menu, "the Filters")
+        browser.click_text(f"{menu} .o_menu_item", "Last Quarter", "the filter Last Quarter")
+        browser.wait_for(menu, "the Filters")
+        browser.click_text(f"{menu} .o_accordion_toggle", "End Month", "the filter End Month")
+        browser.wait_for(f"{menu} .o_item_option", "the periods of End Month")
+        browser.click_text(f"{menu} .o_item_option", year, f"the year {year} of End Month")
+        browser.click(".o_searchview_dropdown_toggler", "the search options")
+        browser.wait_until(
+            "[...document.querySelectorAll('.o_searchview_facet')].some("
+            f"(facet) => facet.innerText.includes({json.dumps(year)})) ? [] : ['the facet']",
+            f"the search on {year}",
+        )
+    browser.wait_for(".o_pivot table .o_pivot_cell_value", "the Class Migration report")
+    browser.screenshot(args.out / "screenshot_report.png")
+
+
+def shoot_pdf(odoo, args):
+    """The first page of the Customer Classification Review of the wizard's default period,
+    the last complete quarter: the PDF from the server, rasterised by pdftoppm."""
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        raise ScreenshotError("pdftoppm not found: install Debian's poppler-utils")
+    wizard_id = odoo.call_kw(REVIEW_WIZARD, "create", [{}])
+    pdf = odoo.download(f"/report/pdf/{REVIEW_REPORT}/{wizard_id}", "application/pdf")
+    with tempfile.TemporaryDirectory(prefix="cc-screenshots-") as folder:
+        pdf_path = Path(folder) / "review.pdf"
+        pdf_path.write_bytes(pdf)
+        page = Path(folder) / "page"
+        command = [pdftoppm, "-png", "-r", str(PDF_DPI), "-f", "1", "-l", "1", "-singlefile"]
+        result = subprocess.run(
+            [*command, str(pdf_path), str(page)], capture_output=True, text=True, check=False
+        )
+        if result.returncode:
+            raise ScreenshotError(f"pdftoppm failed: {result.stderr.strip()}")
+        path = args.out / "screenshot_pdf.png"
+        shutil.move(page.with_suffix(".png"), path)
+    print(path)
+
+
 def main(argv=None):
     args = parse_args(argv)
     odoo = Odoo(args.url)
@@ -471,8 +627,11 @@ def main(argv=None):
         class_id = odoo.ref("customer_classification.class_strategic")
         if class_id:
             shoot_class(browser, args, class_id)
+        shoot_dashboard(browser, args)
+        shoot_report(browser, args, odoo.migration_year())
     finally:
         browser.close()
+    shoot_pdf(odoo, args)
 
 
 if __name__ == "__main__":
