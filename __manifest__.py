@@ -25,6 +25,7 @@
         "data/res_partner_category_data.xml",
         "data/customer_rfm_cell_data.xml",
         "data/ir_cron_data.xml",
+        "data/customer_snapshot_trigger_data.xml",
         "wizard/customer_code_assign_wizard_views.xml",
         "wizard/customer_code_recode_wizard_views.xml",
         "wizard/customer_allocation_wizard_views.xml",
