@@ -1,8 +1,11 @@
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
+from psycopg2 import IntegrityError
 
 from odoo.exceptions import AccessError
+from odoo.tests import Form
+from odoo.tools import mute_logger
 
 from .common_classification import ClassificationCase
 
@@ -181,3 +184,21 @@ class TestSnapshots(ClassificationCase):
         record = self.env["customer.tracking.record"].search([("partner_id", "=", partner.id)])
         self.assertEqual(record.duration, 4.0)
         self.assertEqual(record.followup_deadline, self.today + relativedelta(days=3))
+
+    def test_effort_on_the_form_never_negative(self):
+        partner = self.customer("Form Effort Ltd")
+        form = Form(self.env["customer.tracking.record"])
+        form.partner_id = partner
+        form.record_type = "visit"
+        form.summary = "Plant visit"
+        form.duration = 2.5
+        record = form.save()
+        self.assertEqual(record.duration, 2.5)
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            record.write({"duration": -1.0})
+            record.flush_recordset()
+        self.assertEqual(record.duration, 2.5)
+        line = self.env.ref("customer_classification.class_followup_strategic_call")
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            line.write({"effort_hours": -0.5})
+            line.flush_recordset()
