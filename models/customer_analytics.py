@@ -112,10 +112,8 @@ class CustomerAnalytics(models.Model):
     @api.model
     def _settings(self, company):
         """The company's analytics settings for the engine."""
-        segment_map = tuple(
-            (cell.segment, cell.r_min, cell.r_max, cell.fm_min, cell.fm_max)
-            for cell in self.env["customer.rfm.cell"].sudo().search([])  # pylint: disable=no-search-all
-        )
+        cells = self.env["customer.rfm.cell"].sudo().search([])  # pylint: disable=no-search-all
+        segment_map = cells._as_map()
         return company._customer_analytics_settings(segment_map or analytics.DEFAULT_MAP)
 
     @api.model

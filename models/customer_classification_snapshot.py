@@ -259,7 +259,8 @@ class CustomerClassificationSnapshot(models.Model):
 
     @api.model
     def _schedule_backfill(self):
-        """On install: the scheduled action backfills the last months as soon as it can."""
+        """At install and update: the scheduled actions run as soon as they can (the
+        snapshots one writes only the months still missing)."""
         cron = self.env.ref(
             "customer_classification.ir_cron_classification_snapshot", raise_if_not_found=False
         )
@@ -278,9 +279,9 @@ class CustomerClassificationSnapshot(models.Model):
         total = 0
         Partner = self.env["res.partner"].sudo()
         month_list = self._months(months)
+        done = self.env["customer.snapshot.month"].sudo()._done(month_list)
         for company in self.env["res.company"].sudo().search([], order="id"):
             scope_ids = Partner._classification_partners(company).ids
-            done = self.env["customer.snapshot.month"].sudo()._done(month_list)
             for index, month in enumerate(month_list, start=1):
                 if (company.id, month) in done:
                     continue

@@ -40,9 +40,7 @@ class CustomerRfmCell(models.Model):
                     )
                 )
         cells = self.search([])  # pylint: disable=no-search-all
-        overlaps = analytics.map_overlaps(
-            [(c.segment, c.r_min, c.r_max, c.fm_min, c.fm_max) for c in cells]
-        )
+        overlaps = analytics.map_overlaps(cells._as_map())
         if overlaps:
             first, second = cells[overlaps[0][0]], cells[overlaps[0][1]]
             raise ValidationError(
@@ -68,10 +66,12 @@ class CustomerRfmCell(models.Model):
             fm_max=self.fm_max,
         )
 
+    def _as_map(self):
+        """These cells as the engine's segment map: ``(segment, r_min, r_max, fm_min,
+        fm_max)`` tuples."""
+        return tuple((c.segment, c.r_min, c.r_max, c.fm_min, c.fm_max) for c in self)
+
     @api.model
     def _gaps(self):
         """The (R, FM) pairs no cell covers: customers there get no segment."""
-        cells = self.search([])  # pylint: disable=no-search-all
-        return analytics.map_gaps(
-            [(c.segment, c.r_min, c.r_max, c.fm_min, c.fm_max) for c in cells]
-        )
+        return analytics.map_gaps(self.search([])._as_map())  # pylint: disable=no-search-all

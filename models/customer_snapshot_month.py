@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from . import bulk_sql
+
 
 class CustomerSnapshotMonth(models.Model):
     """A month whose snapshots are written for a company: the month-end run's progress."""
@@ -49,8 +51,8 @@ class CustomerSnapshotMonth(models.Model):
                        write_date = EXCLUDED.write_date
                 """,
                 uid=self.env.uid,
-                companies="{" + ",".join(str(company) for company, _month in pairs) + "}",
-                months="{" + ",".join(str(month) for _company, month in pairs) + "}",
+                companies=bulk_sql.array(company for company, _month in pairs),
+                months=bulk_sql.array(month for _company, month in pairs),
             )
         )
         self.invalidate_model()
