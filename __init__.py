@@ -3,6 +3,7 @@ from odoo.tools import sql
 from . import models
 from . import wizard
 from . import report
+from .hooks import pre_init_hook
 from .models.account_move import INDICATOR_INDEX, UNPAID_INDEX
 from .models.customer_code_series import SEQUENCE_CODE
 

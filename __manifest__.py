@@ -11,7 +11,8 @@
     "author": "Customer Classification maintainers",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["contacts", "sale", "sales_team", "mail", "resource"],
+    "depends": ["contacts", "sale", "sales_team", "mail", "resource", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/customer_classification_security.xml",
         "security/ir.model.access.csv",
@@ -43,6 +44,8 @@
         "views/customer_analytics_views.xml",
         "views/res_partner_industry_views.xml",
         "views/res_country_state_views.xml",
+        "views/customer_anomaly_views.xml",
+        "views/customer_duplicate_views.xml",
         "views/res_config_settings_views.xml",
         "views/customer_classification_menus.xml",
         "report/customer_classification_dashboard_views.xml",
@@ -69,6 +72,8 @@
         "demo/customer_classification_demo.xml",
         "demo/customer_strategy_demo.xml",
         "demo/customer_analytics_demo.xml",
+        "demo/customer_data_quality_demo.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

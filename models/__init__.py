@@ -20,7 +20,12 @@ from . import customer_classification_snapshot
 from . import customer_snapshot_month
 from . import customer_class_followup
 from . import mail_activity
+from . import mail_followers
+from . import mail_message
 from . import crm_team_member
+from . import customer_anomaly
+from . import customer_anomaly_run
+from . import customer_duplicate
 from . import customer_allocation_rule
 from . import customer_allocation_run
 from . import customer_allocation_run_line
@@ -29,6 +34,8 @@ from . import res_partner_classification
 from . import res_partner_followup
 from . import res_partner_allocation
 from . import res_partner_analytics
+from . import res_partner_data_quality
+from . import res_partner_privacy
 from . import res_partner_industry
 from . import res_config_settings
 from . import res_company
@@ -36,3 +43,4 @@ from . import account_move
 from . import sale_order
 from . import res_country_state
 from . import ir_actions_report
+from . import ir_actions_server

@@ -3,6 +3,18 @@ from odoo.exceptions import ValidationError
 
 from ..engine import classifier
 
+#: field types whose empty value is "missing data": a number or a box always has a value
+REQUIRED_FIELD_TYPES = (
+    "char",
+    "text",
+    "html",
+    "selection",
+    "many2one",
+    "many2many",
+    "date",
+    "datetime",
+)
+
 OWNER_LEVELS = [
     ("director", "Sales director"),
     ("manager", "Sales manager"),
@@ -16,7 +28,12 @@ class CustomerClass(models.Model):
 
     _name = "customer.class"
     _inherit = ["customer.input.mixin"]
-    _input_ranges = {"response_hours": (0, 8760), "allocation_weight": (0, 1000)}
+    _input_ranges = {
+        "response_hours": (0, 8760),
+        "allocation_weight": (0, 1000),
+        # a managed decline is a goal too, but revenue cannot fall by more than all of it
+        "goal_revenue_growth": (-100, 1000),
+    }
     _description = "Customer Class"
     _order = "sequence, id"
 
@@ -65,6 +82,20 @@ class CustomerClass(models.Model):
         compute="_compute_service_level",
         help="Median time between a complaint or request and its answer, last 90 days.",
     )
+    required_field_ids = fields.Many2many(
+        "ir.model.fields",
+        "customer_class_required_field_rel",
+        "class_id",
+        "field_id",
+        string="Required Data",
+        domain=[
+            ("model", "=", "res.partner"),
+            ("store", "=", True),
+            ("ttype", "in", REQUIRED_FIELD_TYPES),
+        ],
+        help="Partner fields every customer of this class should fill in: the partner's "
+        "completeness and the Missing data filter and anomaly report are based on them.",
+    )
     resource_focus = fields.Text(translate=True)
     goal = fields.Text(translate=True)
     goal_revenue_growth = fields.Float(
@@ -101,6 +132,32 @@ class CustomerClass(models.Model):
             klass.sla_request_count = count
             klass.sla_in_time_rate = rate
             klass.sla_median_hours = median
+
+    @api.constrains("required_field_ids")
+    def _check_required_fields(self):
+        """Only stored partner fields that can be empty: anything else would never count
+        as missing, or could not be searched for in one query."""
+        partner_fields = self.env["res.partner"]._fields
+        for klass in self:
+            for field in klass.required_field_ids:
+                model_field = (
+                    partner_fields.get(field.name) if field.model == "res.partner" else None
+                )
+                if (
+                    not model_field
+                    or not model_field.store
+                    or field.ttype not in REQUIRED_FIELD_TYPES
+                ):
+                    technical_name = f"{field.field_description} ({field.model}.{field.name})"
+                    raise ValidationError(
+                        self.env._(
+                            "The class %(cls)s cannot require %(field)s: only stored partner "
+                            "fields that can be left empty (text, date, selection, relation) "
+                            "can be required data.",
+                            cls=klass.name,
+                            field=technical_name,
+                        )
+                    )
 
     @api.constrains("active")
     def _check_used_by_rules(self):

@@ -8,6 +8,7 @@ ORIGINS = [
     ("recode", "Re-code"),
     ("import", "Import"),
     ("deleted", "Partner deleted"),
+    ("merge", "Merge"),
 ]
 
 

@@ -46,6 +46,12 @@ FIELD_TYPES = (*NUMERIC_FIELD_TYPES, "selection")
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+#: groups of the fields holding money figures: the users who may read invoices
+AMOUNT_GROUPS = (
+    "account.group_account_invoice,account.group_account_readonly,sales_team.group_sale_salesman"
+)
+
+
 class CustomerIndicator(models.Model):
     """A measure computed for all partners at once (see ``models/indicator_sql.py``)."""
 

@@ -92,6 +92,21 @@ class ResCompany(models.Model):
         help="Cost of one hour spent on customers (visits, calls, complaints), for the cost "
         "to serve report.",
     )
+    # data quality (anomaly report): models/customer_anomaly.py
+    customer_anomaly_factor = fields.Float(
+        string="Revenue Change Factor",
+        default=3.0,
+        help="A customer's revenue of the last 3 complete months that is this many times "
+        "that of the 3 months before, or that many times less (a drop to zero included), "
+        "is reported as an anomaly.",
+    )
+    customer_data_steward_id = fields.Many2one(
+        "res.users",
+        string="Data Steward",
+        domain="[('share', '=', False)]",
+        help="Gets an activity with the counts of each anomaly found after every detection; "
+        "without one, the detection only records its report.",
+    )
 
     @api.constrains(
         "customer_analytics_window_months",
@@ -112,6 +127,39 @@ class ResCompany(models.Model):
             problem = company._customer_analytics_problem()
             if problem:
                 raise ValidationError(problem)
+
+    @api.constrains("customer_anomaly_factor")
+    def _check_customer_anomaly_factor(self):
+        for company in self:
+            if company.customer_anomaly_factor <= 1:
+                raise ValidationError(
+                    self.env._(
+                        "The revenue change factor of %(company)s must be above 1 (a factor "
+                        "of %(factor)s would report every customer): e.g. 3 reports revenue "
+                        "tripled or divided by three.",
+                        company=company.name,
+                        factor=company.customer_anomaly_factor,
+                    )
+                )
+
+    @api.constrains("customer_data_steward_id")
+    def _check_customer_data_steward(self):
+        """The steward's activity opens the anomaly report: they must be able to read it."""
+        for company in self:
+            steward = company.customer_data_steward_id.sudo()
+            if steward and not (
+                steward._has_group("customer_classification.group_manager")
+                and company in steward.company_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The data steward of %(company)s must be a Customer Classification "
+                        "Manager with access to that company, to read the anomaly report: "
+                        "%(user)s is not.",
+                        company=company.name,
+                        user=steward.name,
+                    )
+                )
 
     def _customer_analytics_problem(self):
         """What is wrong with the analytics settings, in words (None: nothing)."""

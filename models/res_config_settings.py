@@ -10,6 +10,7 @@ from .customer_classification import (
     PARAM_TIMEZONE,
     PARAM_WINDOW,
 )
+from .customer_duplicate import DEFAULT_THRESHOLD, PARAM_THRESHOLD
 from .customer_input_mixin import check_input
 from .res_partner import PARAM_ASSIGNMENT, PARAM_CONTACT_CODES, PARAM_SCOPE
 from .res_partner_classification import DEFAULT_SCOPE_DOMAIN, PARAM_SCOPE_DOMAIN
@@ -170,6 +171,29 @@ class ResConfigSettings(models.TransientModel):
     customer_allocation_auto_apply = fields.Boolean(
         related="company_id.customer_allocation_auto_apply", readonly=False
     )
+    customer_anomaly_factor = fields.Float(
+        related="company_id.customer_anomaly_factor", readonly=False
+    )
+    customer_data_steward_id = fields.Many2one(
+        related="company_id.customer_data_steward_id", readonly=False
+    )
+    # stored as "True"/"False" by set_values (a missing parameter means on, which a
+    # config_parameter Boolean could not switch off)
+    customer_sensitive_salesperson_full = fields.Boolean(
+        string="Salespersons See Their Customers in Full",
+        help="A customer's own salesperson (of the customer or of its company) sees its "
+        "phone, mobile, e-mail and ID number in full without the Sensitive customer data "
+        "group.",
+    )
+    customer_duplicate_threshold = fields.Float(
+        string="Name Similarity of Duplicates",
+        config_parameter=PARAM_THRESHOLD,
+        default=DEFAULT_THRESHOLD,
+        digits=(3, 2),
+        help="From 0 to 1: customers whose names (without case, full-width characters, "
+        "punctuation and legal forms) are at least this similar are listed as possible "
+        "duplicates; lower finds more, with more false alarms.",
+    )
     customer_allocation_review = fields.Boolean(
         string="Monthly Allocation Review",
         help="Once a month, propose a salesperson for unassigned customers and for customers "
@@ -206,6 +230,11 @@ class ResConfigSettings(models.TransientModel):
                 raise ValidationError(
                     self.env._("The evaluation window is 1 to %(max)s months.", max=MAX_WINDOW)
                 )
+
+    @api.constrains("customer_duplicate_threshold")
+    def _check_customer_duplicate_threshold(self):
+        for settings in self:
+            self.env["customer.duplicate"]._check_threshold(settings.customer_duplicate_threshold)
 
     @api.constrains("classification_scope_domain")
     def _check_classification_scope_domain(self):
@@ -261,6 +290,9 @@ class ResConfigSettings(models.TransientModel):
         res["classification_scope_domain"] = self.env["res.partner"]._classification_scope_text()
         review = self._allocation_review_cron()
         res["customer_allocation_review"] = bool(review and review.active)
+        res["customer_sensitive_salesperson_full"] = self.env[
+            "res.partner"
+        ]._customer_privacy_salesperson_full()
         return res
 
     def _allocation_review_cron(self):
@@ -292,4 +324,7 @@ class ResConfigSettings(models.TransientModel):
             review.active = self.customer_allocation_review
         if self.customer_code_unique_scope != previous:
             self.env["res.partner"]._apply_code_unique_index(self.customer_code_unique_scope)
+        self.env["res.partner"]._customer_privacy_set_salesperson_full(
+            self.customer_sensitive_salesperson_full
+        )
         return res

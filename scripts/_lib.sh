@@ -22,6 +22,15 @@ MSG
     fi
 }
 
+# Python libraries the addon needs beyond Odoo's requirements.txt (phonenumbers: Odoo's
+# phone_validation normalises numbers with it), installed when missing.
+ensure_python_deps() {
+    if ! "$PYTHON" -c 'import phonenumbers' 2>/dev/null; then
+        echo "Installing the Python package phonenumbers ..."
+        "$PYTHON" -m pip install --quiet 'phonenumbers' || die "could not install phonenumbers (pip install phonenumbers)"
+    fi
+}
+
 # Start a local PostgreSQL when none answers, and make sure the current user may create databases.
 ensure_postgres() {
     if ! pg_isready -q 2>/dev/null; then

@@ -10,6 +10,7 @@ DB=${DB:-customer_classification_demo}
 PORT=${PORT:-8069}
 
 require_odoo
+ensure_python_deps
 ensure_postgres
 prepare_addons_path
 trap 'rm -rf "$ADDONS_DIR"' EXIT

@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/_lib.sh"
 
 require_odoo
+ensure_python_deps
 ensure_postgres
 prepare_addons_path
 

@@ -6,3 +6,4 @@ from . import test_code_recode
 from . import test_code_bulk
 from . import test_security
 from . import test_ui
+from . import test_duplicates
