@@ -8,6 +8,7 @@ from odoo.tools.misc import format_amount, formatLang
 
 from ..engine import analytics
 from . import analytics_sql, bulk_sql
+from .customer_indicator import AMOUNT_GROUPS
 
 SEGMENT_SELECTION = list(analytics.SEGMENTS)
 STAGE_SELECTION = list(analytics.LIFECYCLE_STAGES)
@@ -61,7 +62,9 @@ class CustomerAnalytics(models.Model):
         string="Recency (days)", readonly=True, help="Days since the last order."
     )
     frequency = fields.Integer(readonly=True, help="Orders in the analytics window.")
-    monetary = fields.Monetary(readonly=True, help="Net revenue in the analytics window.")
+    monetary = fields.Monetary(
+        groups=AMOUNT_GROUPS, readonly=True, help="Net revenue in the analytics window."
+    )
     r_score = fields.Integer(string="R", readonly=True, aggregator="avg")
     f_score = fields.Integer(string="F", readonly=True, aggregator="avg")
     m_score = fields.Integer(string="M", readonly=True, aggregator="avg")
@@ -94,16 +97,19 @@ class CustomerAnalytics(models.Model):
     expected_years = fields.Float(
         string="Expected Remaining Years", readonly=True, aggregator="avg", digits=(6, 2)
     )
-    average_order_value = fields.Monetary(readonly=True, aggregator="avg")
+    average_order_value = fields.Monetary(groups=AMOUNT_GROUPS, readonly=True, aggregator="avg")
     orders_per_year = fields.Float(readonly=True, aggregator="avg", digits=(8, 2))
     historical_value = fields.Monetary(
-        readonly=True, help="Net revenue to date (invoices minus refunds)."
+        groups=AMOUNT_GROUPS, readonly=True, help="Net revenue to date (invoices minus refunds)."
     )
     predicted_value = fields.Monetary(
+        groups=AMOUNT_GROUPS,
         readonly=True,
         help="Average order value × orders per year × expected remaining years.",
     )
-    lifetime_value = fields.Monetary(readonly=True, help="Historical value + predicted value.")
+    lifetime_value = fields.Monetary(
+        groups=AMOUNT_GROUPS, readonly=True, help="Historical value + predicted value."
+    )
 
     _sql_constraints = [
         ("partner_company_uniq", "UNIQUE(partner_id, company_id)", "One row per company."),

@@ -18,6 +18,7 @@ from odoo.tools import SQL
 
 from . import analytics_sql, bulk_sql
 from .customer_analytics import ABC_SELECTION, SEGMENT_SELECTION, STAGE_SELECTION
+from .customer_indicator import AMOUNT_GROUPS
 
 _logger = logging.getLogger(__name__)
 
@@ -67,11 +68,12 @@ class CustomerClassificationSnapshot(models.Model):
     )
     score = fields.Float(digits=(5, 2), readonly=True, aggregator="avg")
     revenue_window = fields.Monetary(
+        groups=AMOUNT_GROUPS,
         string="Revenue (Evaluation Window)",
         readonly=True,
         help="Net revenue over the evaluation window ending with the month.",
     )
-    revenue_month = fields.Monetary(string="Revenue (Month)", readonly=True)
+    revenue_month = fields.Monetary(groups=AMOUNT_GROUPS, string="Revenue (Month)", readonly=True)
     order_count = fields.Integer(string="Orders (Month)", readonly=True)
     r_score = fields.Integer(string="R", readonly=True, aggregator="avg")
     f_score = fields.Integer(string="F", readonly=True, aggregator="avg")
@@ -79,7 +81,7 @@ class CustomerClassificationSnapshot(models.Model):
     rfm_segment = fields.Selection(SEGMENT_SELECTION, string="RFM Segment", readonly=True)
     abc_class = fields.Selection(ABC_SELECTION, string="ABC Class", readonly=True)
     lifecycle_stage = fields.Selection(STAGE_SELECTION, readonly=True)
-    lifetime_value = fields.Monetary(readonly=True)
+    lifetime_value = fields.Monetary(groups=AMOUNT_GROUPS, readonly=True)
     churn_risk = fields.Float(readonly=True, aggregator="avg", digits=(5, 4))
 
     _sql_constraints = [

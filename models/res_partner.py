@@ -462,7 +462,9 @@ class ResPartner(models.Model):
     # Actions
     # ------------------------------------------------------------------
     def action_assign_customer_code(self):
-        """Give the partner its code now (manual assignment mode)."""
+        """Give the partner its code now (manual assignment mode): Users, as the form's
+        button (the automatic assignment codes partners whoever creates them)."""
+        self._check_classification_group("customer_classification.group_user", self.env._("Users"))
         coded = self._assign_customer_codes(origin="manual")
         if not coded:
             raise UserError(

@@ -301,6 +301,11 @@ class TestCustomerAnalytics(ClassificationCase):
         self.refresh(partner)
         row = self.row(partner).with_user(self.user)
         self.assertEqual(row.lifecycle_stage, "new")
+        # amounts are for users who may read invoices (this one may not)
+        self.assertFalse(self.env["account.move"].with_user(self.user).has_access("read"))
+        for fname in ("monetary", "lifetime_value", "average_order_value"):
+            with self.subTest(field=fname), self.assertRaises(AccessError):
+                row.read([fname])
         with self.assertRaises(AccessError):
             row.write({"lifecycle_stage": "churned"})
         with self.assertRaises(AccessError):
