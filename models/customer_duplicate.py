@@ -4,7 +4,8 @@ Evidence, each a column of the pair and a reason on screen:
 
 - the same tax ID (``vat`` in capitals without spaces or punctuation),
 - the same e-mail (``email_normalized``),
-- the same phone number (the E.164 keys; phone or mobile against phone or mobile),
+- the same phone number (the last 10 digits of the E.164 keys, else of the number as
+  typed; phone or mobile against phone or mobile),
 - the same address (street, city, ZIP and country without case, spacing or punctuation),
 - similar names: ``pg_trgm`` similarity of ``customer_name_key`` (which already ignores
   case, full-width characters, punctuation and legal forms) at least the threshold.
@@ -52,6 +53,10 @@ WEIGHTS = {
 }
 #: the name similarity (0 to 1) counts with this weight
 NAME_WEIGHT = 0.8
+#: phones compare by their last digits (country code and trunk prefix left out), when
+#: they have at least the minimum
+PHONE_KEY_DIGITS = 10
+PHONE_KEY_MIN_DIGITS = 7
 STATES = [("new", "To Review"), ("dismissed", "Not Duplicates"), ("merged", "Merged")]
 #: advisory lock key of a detection run (two runs never overlap)
 LOCK_KEY = "customer_duplicate_detect"
@@ -196,8 +201,8 @@ class CustomerDuplicate(models.Model):
                        NULLIF(upper(regexp_replace(p.vat, '[^0-9A-Za-z]', '', 'g')), '')
                            AS vat_key,
                        p.email_normalized AS email_key,
-                       p.customer_phone_e164 AS phone_key,
-                       p.customer_mobile_e164 AS mobile_key,
+                       %(phone_key)s AS phone_key,
+                       %(mobile_key)s AS mobile_key,
                        CASE WHEN trim(coalesce(p.street, '')) != '' THEN
                            lower(regexp_replace(
                                concat_ws('|', p.street, p.street2, p.city, p.zip),
@@ -210,7 +215,24 @@ class CustomerDuplicate(models.Model):
                 ANALYZE customer_duplicate_scope;
                 """,
                 ids=ids_query,
+                phone_key=self._phone_key(SQL("p.customer_phone_e164"), SQL("p.phone")),
+                mobile_key=self._phone_key(SQL("p.customer_mobile_e164"), SQL("p.mobile")),
             )
+        )
+
+    @api.model
+    def _phone_key(self, e164, typed):
+        """The last :data:`PHONE_KEY_DIGITS` digits of the number in E.164 (else as typed):
+        ``+86 138 1234 5678``, ``0086 13812345678`` and ``138-1234-5678`` share it even
+        when a partner has no country to read a national number with (then there is no
+        E.164 form). Numbers of fewer than :data:`PHONE_KEY_MIN_DIGITS` digits have none."""
+        digits = SQL("regexp_replace(COALESCE(%s, %s), '[^0-9]', '', 'g')", e164, typed)
+        return SQL(
+            "CASE WHEN length(%s) >= %s THEN right(%s, %s) END",
+            digits,
+            PHONE_KEY_MIN_DIGITS,
+            digits,
+            PHONE_KEY_DIGITS,
         )
 
     def _fill_candidates(self):

@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import TransactionCase, new_test_user, tagged
-from odoo.tools import sql
+from odoo.tools import SQL, sql
 
 from ..engine.normalize import name_key
 from ..models.customer_duplicate import PARAM_THRESHOLD
@@ -126,6 +126,27 @@ class TestDuplicates(TransactionCase):
         pair = self.pair(a, b)
         self.assertTrue(pair.same_phone)
         self.assertIn("Same phone", pair.reasons)
+
+    def test_same_phone_without_country(self):
+        """No country to read a national number with: the typed digits still meet the
+        E.164 form of the same number, and a short number (an extension) pairs nobody."""
+        self.env.company.country_id = self.env.ref("base.us")
+        a = self.customer("Nocountry Alpha", phone="+86 139 0022 3344")
+        b = self.customer("Omega Nocountry", phone="0086-139-0022-3344")
+        c = self.customer("Third Nocountry", mobile="(139) 0022 3344")
+        d = self.customer("Ext Alpha")
+        e = self.customer("Ext Omega")
+        # legacy data, typed before the phone check: an extension
+        self.env.flush_all()
+        self.env.execute_query(
+            SQL("UPDATE res_partner SET phone = '1234' WHERE id IN %s", (d | e)._ids)
+        )
+        self.Partner.invalidate_model(["phone"])
+        self.detect()
+        for x, y in ((a, b), (a, c), (b, c)):
+            with self.subTest(pair=(x.name, y.name)):
+                self.assertTrue(self.pair(x, y).same_phone)
+        self.assertFalse(self.pair(d, e))
 
     def test_same_address_backs_another_reason(self):
         address = {"street": "88 Century Avenue", "city": "Shanghai", "zip": "200120"}
