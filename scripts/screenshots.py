@@ -13,6 +13,7 @@ through the DevTools protocol (no Selenium, no Playwright: the standard library 
 - ``screenshot_standard.png`` and ``screenshot_preview.png``: the demo's draft version of the
   standard (ESG compliance at 10 %) and its preview;
 - ``screenshot_followups.png``: the list of Follow-ups, on its default filter "My Follow-ups";
+- ``screenshot_duplicates.png``: Data Quality → Duplicates, the pairs to review;
 - ``screenshot_allocation.png``: the allocation wizard's preview for the unassigned customers
   (the preview only: nothing is applied);
 - ``screenshot_class.png``: the class Strategic, with its follow-ups and service level;
@@ -61,6 +62,7 @@ ALLOCATION_ACTION = "customer_classification.customer_allocation_wizard_action"
 CLASS_ACTION = "customer_classification.customer_class_action"
 DASHBOARD_ACTION = "customer_classification.customer_classification_dashboard_action"
 MIGRATION_ACTION = "customer_classification.customer_class_migration_report_action"
+DUPLICATE_ACTION = "customer_classification.customer_duplicate_action"
 MIGRATION_MODEL = "customer.class.migration.report"
 REVIEW_WIZARD = "customer.classification.review.wizard"
 REVIEW_REPORT = "customer_classification.report_customer_classification_review"
@@ -507,6 +509,13 @@ def shoot_followups(browser, args):
     browser.screenshot(args.out / "screenshot_followups.png")
 
 
+def shoot_duplicates(browser, args):
+    browser.set_height(HEIGHT)
+    browser.navigate(f"{args.url}/odoo/action-{DUPLICATE_ACTION}")
+    browser.wait_for(".o_list_view .o_data_row", "the possible duplicates")
+    browser.screenshot(args.out / "screenshot_duplicates.png")
+
+
 def shoot_allocation(browser, args):
     """The allocation wizard's preview for the unassigned customers; Apply is never clicked."""
     browser.set_height(HEIGHT)
@@ -623,6 +632,7 @@ def main(argv=None):
         if drafts:
             shoot_standard(browser, args, drafts[0]["id"])
         shoot_followups(browser, args)
+        shoot_duplicates(browser, args)
         shoot_allocation(browser, args)
         class_id = odoo.ref("customer_classification.class_strategic")
         if class_id:
