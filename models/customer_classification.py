@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import formatLang
 
@@ -917,7 +917,7 @@ class CustomerClassification(models.Model):
 
     def _check_manager(self):
         if not self.env.user.has_group("customer_classification.group_manager"):
-            raise UserError(self.env._("Only Customer Classification Managers can do this."))
+            raise AccessError(self.env._("Only Customer Classification Managers can do this."))
 
     def _sync_partner_columns(self, company, changed=frozenset()):
         self.env["res.partner"]._write_classification_columns(

@@ -17,7 +17,7 @@ answers, and a failing run is noted here for the company's administrators.
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine import classifier
 from .customer_standard_mixin import by_sequence
@@ -276,7 +276,7 @@ class CustomerStandard(models.Model):
 
     def _check_admin(self):
         if not self.env.user.has_group("customer_classification.group_admin"):
-            raise UserError(
+            raise AccessError(
                 self.env._("Only Customer Classification Administrators can change a standard.")
             )
 

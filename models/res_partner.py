@@ -3,7 +3,7 @@ from contextlib import contextmanager
 import psycopg2.errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, mute_logger, sql
 from odoo.tools.safe_eval import safe_eval
@@ -251,7 +251,7 @@ class ResPartner(models.Model):
                 )
             )
         if recode and not self.env.user.has_group("customer_classification.group_manager"):
-            raise UserError(self.env._("Only Customer Classification Managers can re-code."))
+            raise AccessError(self.env._("Only Customer Classification Managers can re-code."))
         old_codes = {partner.id: partner.customer_code for partner in changing}
         with self._customer_code_guard([new_code]):
             res = super().write(vals)

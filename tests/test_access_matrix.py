@@ -25,8 +25,9 @@ What is checked, and how:
 
 An ``AccessError`` is "no"; anything else is "yes" (a ``UserError`` about bad input
 still means the rights check passed; the exception's name is printed next to it). A
-rights check that raises a ``UserError`` ("Only Customer Classification Managers can
-...") counts as "no" too, printed "no (UserError)": it refuses, with the wrong class.
+rights check that would raise a ``UserError`` ("Only Customer Classification Managers can
+...") counts as "no" too, printed "no (UserError)" (it refuses, with the wrong class);
+none does any more.
 
 The declared tables below are the product's policy, reviewed cell by cell (a cell that
 would declare a hole is declared as the policy wants it, not as a run found it). The test

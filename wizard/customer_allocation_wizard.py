@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..models.customer_allocation_run import MANAGER_GROUP, insert_proposals
 
@@ -83,7 +83,7 @@ class CustomerAllocationWizard(models.TransientModel):
 
     def _check_manager(self):
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(self.env._("Only sales managers may allocate customers."))
+            raise AccessError(self.env._("Only sales managers may allocate customers."))
 
     def _target_partner_ids(self):
         self.ensure_one()

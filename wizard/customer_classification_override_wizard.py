@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class CustomerClassificationOverrideWizard(models.TransientModel):
@@ -46,7 +46,7 @@ class CustomerClassificationOverrideWizard(models.TransientModel):
         """Store the override; the engine keeps computing and shows its proposal beside it."""
         self.ensure_one()
         if not self.env.user.has_group("customer_classification.group_manager"):
-            raise UserError(self.env._("Only Customer Classification Managers can override."))
+            raise AccessError(self.env._("Only Customer Classification Managers can override."))
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give a reason for the override."))
         if self.date_until and self.date_until < fields.Date.context_today(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class CustomerCodeRecodeWizard(models.TransientModel):
@@ -29,7 +29,7 @@ class CustomerCodeRecodeWizard(models.TransientModel):
         """Give the partner its new code and log old, new, who, when and why."""
         self.ensure_one()
         if not self.env.user.has_group("customer_classification.group_manager"):
-            raise UserError(self.env._("Only Customer Classification Managers can re-code."))
+            raise AccessError(self.env._("Only Customer Classification Managers can re-code."))
         if not (self.reason or "").strip():
             raise UserError(self.env._("Give a reason for the new code."))
         partner = self.partner_id
