@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from . import bulk_sql
+from .customer_indicator import AMOUNT_GROUPS
 
 ORIGINS = [
     ("schedule", "Scheduled evaluation"),
@@ -47,8 +48,7 @@ class CustomerClassificationHistory(models.Model):
     # the raw snapshot holds money figures: users who may read invoices only
     snapshot = fields.Json(
         readonly=True,
-        groups="account.group_account_invoice,account.group_account_readonly,"
-        "sales_team.group_sale_salesman",
+        groups=AMOUNT_GROUPS,
         help="Indicator values, levels and rule at the time.",
     )
     snapshot_html = fields.Html(

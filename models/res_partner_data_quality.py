@@ -295,28 +295,24 @@ class ResPartner(models.Model):
         company's) country; a possible but unassigned number is accepted as typed."""
         self.ensure_one()
         number = self[name]
-        if not number or not phonenumbers or self._customer_e164(number):
+        # the stored E.164 key is the check: it exists for every possible number
+        if not number or not phonenumbers or self[f"customer_{name}_e164"]:
             return
         country = self.country_id or self.env.company.country_id
-        try:
-            possible = phonenumbers.is_possible_number(
-                phonenumbers.parse(number, country.code or None)
+        # without a country, a national number cannot be judged
+        if not country and not number.strip().startswith("+"):
+            return
+        raise ValidationError(
+            self.env._(
+                "The %(field)s %(value)s of %(partner)s cannot be a phone number (country: "
+                "%(country)s). Type it as dialled in that country, or with + and the "
+                "country code.",
+                field=self._fields[name].get_description(self.env)["string"],
+                value=number,
+                partner=self.display_name,
+                country=country.name or self.env._("none"),
             )
-        except phonenumbers.NumberParseException:
-            # without a country, a national number cannot be judged
-            possible = not country and not number.strip().startswith("+")
-        if not possible:
-            raise ValidationError(
-                self.env._(
-                    "The %(field)s %(value)s of %(partner)s cannot be a phone number (country: "
-                    "%(country)s). Type it as dialled in that country, or with + and the "
-                    "country code.",
-                    field=self._fields[name].get_description(self.env)["string"],
-                    value=number,
-                    partner=self.display_name,
-                    country=country.name or self.env._("none"),
-                )
-            )
+        )
 
     @api.constrains("classification_cooperation_start")
     def _check_classification_cooperation_start(self):
